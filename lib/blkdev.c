@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Block devices: names and inline-crypto capabilities from sysfs
+ * (/sys/dev/block/MAJ:MIN, queue/crypto/ since 5.18).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
+#include <string.h>
+
+#include "internal.h"
+#include "uapi/fscrypt.h"
+
+int bca_blkdev_name(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
+		    char *buf, size_t size)
+{
+	char path[64], line[256];
+	FILE *f;
+	int rc = -ENOENT;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/uevent", major, minor);
+	f = bca_sys_fopen(ctx, path);
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "DEVNAME=", 8))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if (snprintf(buf, size, "%s", line + 8) >= (int)size)
+			rc = -ENAMETOOLONG;
+		else
+			rc = 0;
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
+const char *bca_blk_crypto_mode_of(int mode)
+{
+	switch (mode) {
+	case FSCRYPT_MODE_AES_256_XTS:
+		return "AES-256-XTS";
+	case FSCRYPT_MODE_AES_128_CBC:
+		return "AES-128-CBC-ESSIV";
+	case FSCRYPT_MODE_ADIANTUM:
+		return "Adiantum";
+	case FSCRYPT_MODE_SM4_XTS:
+		return "SM4-XTS";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * A partition has no queue/ of its own: the profile is its whole disk's,
+ * one directory up.
+ */
+int bca_blkdev_crypto_supports(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
+			       const char *mode_name, uint32_t data_unit_size)
+{
+	static const char *const queue_dirs[] = { "queue", "../queue" };
+	char path[PATH_MAX];
+	uint64_t mask;
+	int rc = -ENOENT;
+
+	for (size_t i = 0; i < BCA_ARRAY_SIZE(queue_dirs); i++) {
+		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/%s/crypto/modes/%s",
+			 major, minor, queue_dirs[i], mode_name);
+		rc = bca_sys_read_u64(ctx, path, 16, &mask);
+		if (rc == 0)
+			return (mask & data_unit_size) ? 1 : 0;
+		if (rc != -ENOENT)
+			return rc;
+		/* the mode file is missing: is there a profile at all? */
+		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/%s/crypto",
+			 major, minor, queue_dirs[i]);
+		rc = bca_sys_open(ctx, path, O_RDONLY | O_DIRECTORY);
+		if (rc >= 0) {
+			close(rc);
+			return 0;
+		}
+	}
+	return rc == -ENOENT ? 0 : rc;
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Library context: reference counting, log function, sysroot. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+BCA_EXPORT int bca_new(struct bca_ctx **ctx)
+{
+	struct bca_ctx *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->refcount = 1;
+	c->log_priority = LOG_ERR;
+	c->sysroot = strdup("");
+	if (!c->sysroot) {
+		free(c);
+		return -ENOMEM;
+	}
+	*ctx = c;
+	return 0;
+}
+
+BCA_EXPORT struct bca_ctx *bca_ref(struct bca_ctx *ctx)
+{
+	if (ctx)
+		ctx->refcount++;
+	return ctx;
+}
+
+BCA_EXPORT void bca_unref(struct bca_ctx *ctx)
+{
+	if (!ctx || --ctx->refcount > 0)
+		return;
+	bca_mounts_free(ctx->mounts);
+	free(ctx->sysroot);
+	free(ctx);
+}
+
+BCA_EXPORT void bca_set_log_fn(struct bca_ctx *ctx, bca_log_fn fn, void *userdata)
+{
+	ctx->log_fn = fn;
+	ctx->log_data = userdata;
+}
+
+BCA_EXPORT void bca_set_log_priority(struct bca_ctx *ctx, int priority)
+{
+	ctx->log_priority = priority;
+}
+
+BCA_EXPORT int bca_get_log_priority(const struct bca_ctx *ctx)
+{
+	return ctx->log_priority;
+}
+
+/*
+ * Formats only when somebody listens at that priority, so debug messages
+ * on hot paths (recursive scans) cost a comparison when logging is off.
+ */
+void bca_log(struct bca_ctx *ctx, int priority, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!ctx || !ctx->log_fn || priority > ctx->log_priority)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx->log_fn(ctx, priority, msg, ctx->log_data);
+}
+
+BCA_EXPORT int bca_set_sysroot(struct bca_ctx *ctx, const char *dir)
+{
+	struct stat st;
+	char *copy;
+	size_t len;
+
+	if (!dir || !strcmp(dir, "/"))
+		dir = "";
+	if (*dir) {
+		if (stat(dir, &st) < 0)
+			return -errno;
+		if (!S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+	}
+	copy = strdup(dir);
+	if (!copy)
+		return -ENOMEM;
+	/* "/a/b/" + "/sys/..." would double the slash: harmless, but ugly in messages */
+	len = strlen(copy);
+	while (len > 1 && copy[len - 1] == '/')
+		copy[--len] = '\0';
+	free(ctx->sysroot);
+	ctx->sysroot = copy;
+	/* mounts read from another root are not ours */
+	bca_mounts_free(ctx->mounts);
+	ctx->mounts = NULL;
+	return 0;
+}
+
+BCA_EXPORT const char *bca_get_sysroot(const struct bca_ctx *ctx)
+{
+	return ctx->sysroot;
+}
+
+BCA_EXPORT const char *bca_get_library_version(void)
+{
+	return PACKAGE_VERSION;
+}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Error codes to sentences. */
+#include "config.h"
+
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const bca_errors[] = {
+	[BCA_ERR_PARSE - BCA_ERR_BASE] = "unexpected format in a kernel interface file",
+	[BCA_ERR_NOT_ENCRYPTED - BCA_ERR_BASE] = "file is not encrypted",
+	[BCA_ERR_KERNEL_TOO_OLD - BCA_ERR_BASE] = "the running kernel lacks a needed interface",
+};
+
+BCA_EXPORT const char *bca_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err > BCA_ERR_BASE && err < BCA_ERR_LAST)
+		return bca_errors[err - BCA_ERR_BASE];
+	if (err == 0)
+		return "success";
+	/* glibc's strerror() is thread-safe for known values and never NULL */
+	return strerror(err);
+}

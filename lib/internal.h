@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Private declarations shared by the library's files. */
+#ifndef BCA_INTERNAL_H
+#define BCA_INTERNAL_H
+
+#include <stdio.h>
+#include <syslog.h>
+
+#include "blkcryptadm.h"
+#include "uapi/statx.h"
+
+#define BCA_EXPORT __attribute__((visibility("default")))
+#define BCA_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct bca_mountinfo;
+
+struct bca_ctx {
+	int refcount;
+	bca_log_fn log_fn;
+	void *log_data;
+	int log_priority;
+	char *sysroot;			/* "" for the live system */
+	struct bca_mountinfo *mounts;	/* cache, see mountinfo.c */
+};
+
+/* log.c */
+void bca_log(struct bca_ctx *ctx, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define bca_dbg(ctx, ...)  bca_log(ctx, LOG_DEBUG, __VA_ARGS__)
+#define bca_info(ctx, ...) bca_log(ctx, LOG_INFO, __VA_ARGS__)
+#define bca_err(ctx, ...)  bca_log(ctx, LOG_ERR, __VA_ARGS__)
+
+/* sysfs.c: files below the context's sysroot */
+int bca_sys_open(struct bca_ctx *ctx, const char *path, int flags);
+int bca_sys_read_str(struct bca_ctx *ctx, const char *path, char *buf, size_t size);
+int bca_sys_read_u64(struct bca_ctx *ctx, const char *path, int base, uint64_t *val);
+FILE *bca_sys_fopen(struct bca_ctx *ctx, const char *path);
+
+/* statx.c: the one place that calls statx(2) */
+int bca_statx(int dirfd, const char *path, int at_flags, unsigned int mask,
+	      struct bca_statx *stx);
+
+/* mountinfo.c */
+struct bca_mount {
+	uint64_t mnt_id;
+	unsigned int major, minor;
+	char *mountpoint;
+	char *fstype;
+	char *source;
+	char *mount_opts;	/* per-mount options */
+	char *super_opts;	/* superblock options: inlinecrypt, data=journal */
+};
+/* Finds the mount with id mnt_id; the result lives as long as ctx. */
+int bca_mount_by_id(struct bca_ctx *ctx, uint64_t mnt_id, const struct bca_mount **out);
+void bca_mounts_free(struct bca_mountinfo *mi);
+/* Whether comma-separated option list opts holds opt (or opt=...). */
+bool bca_opt_has(const char *opts, const char *opt, const char **value);
+
+/* fscrypt.c */
+struct bca_policy {
+	int version;			/* 0: none */
+	int contents_mode;
+	int filenames_mode;
+	unsigned int flags;
+	unsigned int log2_data_unit_size;	/* 0: fs block size */
+	uint8_t key_id[16];		/* v2 identifier or v1 descriptor (8 bytes) */
+};
+int bca_policy_get_fd(int fd, struct bca_policy *pol);
+int bca_key_status_fd(int fd, const struct bca_policy *pol, enum bca_key_status *st);
+
+/* blkdev.c */
+/* The device's kernel name from /sys/dev/block/MAJ:MIN/uevent. */
+int bca_blkdev_name(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
+		    char *buf, size_t size);
+/*
+ * Whether the device's own crypto profile (hardware or dm passthrough)
+ * supports blk-crypto mode mode_name with data_unit_size: 1 yes, 0 no,
+ * negative error.
+ */
+int bca_blkdev_crypto_supports(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
+			       const char *mode_name, uint32_t data_unit_size);
+/* blk-crypto's sysfs name of an fscrypt contents mode, NULL when it has none. */
+const char *bca_blk_crypto_mode_of(int fscrypt_contents_mode);
+
+#endif /* BCA_INTERNAL_H */

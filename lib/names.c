@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Stable keywords and sentences for the library's enums. */
+#include "config.h"
+
+#include <errno.h>
+#include <strings.h>
+
+#include "internal.h"
+#include "uapi/fscrypt.h"
+
+#define NAME_OR(table, i, fallback) \
+	((unsigned int)(i) < BCA_ARRAY_SIZE(table) && (table)[i] ? (table)[i] : (fallback))
+
+static const char *const verdict_names[] = {
+	[BCA_DIO_UNKNOWN] = "unknown",
+	[BCA_DIO_YES] = "yes",
+	[BCA_DIO_NO] = "no",
+	[BCA_DIO_BUFFERED] = "buffered",
+};
+
+BCA_EXPORT const char *bca_dio_verdict_name(enum bca_dio_verdict v)
+{
+	return NAME_OR(verdict_names, v, "unknown");
+}
+
+static const struct {
+	const char *name;
+	const char *text;
+} reasons[] = {
+	[BCA_REASON_NONE] = { "", "" },
+	[BCA_REASON_NOT_REGULAR] = { "not-regular",
+		"not a regular file" },
+	[BCA_REASON_NO_INLINECRYPT] = { "no-inlinecrypt",
+		"encrypted, but the filesystem is not mounted with an effective inlinecrypt option" },
+	[BCA_REASON_KEY_ABSENT] = { "key-absent",
+		"encrypted and the key has not been added" },
+	[BCA_REASON_MODE_NO_INLINE] = { "mode-no-inline",
+		"the contents encryption mode has no inline-crypto equivalent" },
+	[BCA_REASON_IV_INO_LBLK_32_BLOCKSIZE] = { "iv-ino-lblk-32-blocksize",
+		"IV_INO_LBLK_32 policy on a filesystem whose block size is not the page size" },
+	[BCA_REASON_VERITY] = { "verity",
+		"fs-verity file: reads go through the page cache" },
+	[BCA_REASON_DATA_JOURNAL] = { "data-journal",
+		"ext4 data=journal: data goes through the journal and the page cache" },
+	[BCA_REASON_INLINE_DATA] = { "inline-data",
+		"the data is stored inline in the inode" },
+	[BCA_REASON_FS_NO_DIO] = { "fs-no-dio",
+		"the filesystem does not support direct I/O" },
+	[BCA_REASON_DEVICE_NO_CRYPTO] = { "device-no-crypto",
+		"no device under the filesystem supports the crypto configuration and blk-crypto-fallback is not available" },
+	[BCA_REASON_UNKNOWN] = { "unknown",
+		"the kernel reports no direct I/O support and the cause is unknown" },
+};
+
+BCA_EXPORT const char *bca_dio_reason_name(enum bca_dio_reason r)
+{
+	return (unsigned int)r < BCA_ARRAY_SIZE(reasons) ? reasons[r].name : "unknown";
+}
+
+BCA_EXPORT const char *bca_dio_reason_describe(enum bca_dio_reason r)
+{
+	return (unsigned int)r < BCA_ARRAY_SIZE(reasons) ? reasons[r].text : "";
+}
+
+static const char *const crypto_names[] = {
+	[BCA_CRYPTO_NONE] = "none",
+	[BCA_CRYPTO_FS_LAYER] = "fs-layer",
+	[BCA_CRYPTO_INLINE_HW] = "inline-hw",
+	[BCA_CRYPTO_INLINE_FALLBACK] = "inline-fallback",
+	[BCA_CRYPTO_UNKNOWN] = "unknown",
+};
+
+BCA_EXPORT const char *bca_crypto_impl_name(enum bca_crypto_impl c)
+{
+	return NAME_OR(crypto_names, c, "unknown");
+}
+
+static const char *const key_names[] = {
+	[BCA_KEY_NOT_APPLICABLE] = "",
+	[BCA_KEY_PRESENT] = "present",
+	[BCA_KEY_ABSENT] = "absent",
+	[BCA_KEY_INCOMPLETELY_REMOVED] = "incompletely-removed",
+	[BCA_KEY_UNKNOWN] = "unknown",
+};
+
+BCA_EXPORT const char *bca_key_status_name(enum bca_key_status k)
+{
+	return NAME_OR(key_names, k, "unknown");
+}
+
+static const char *const source_names[] = {
+	[BCA_SOURCE_INFERRED] = "inferred",
+	[BCA_SOURCE_KERNEL] = "kernel",
+};
+
+BCA_EXPORT const char *bca_source_name(enum bca_source s)
+{
+	return NAME_OR(source_names, s, "inferred");
+}
+
+/* fscryptctl's spelling, so that output and --contents= values match it */
+static const char *const mode_names[] = {
+	[FSCRYPT_MODE_AES_256_XTS] = "AES-256-XTS",
+	[FSCRYPT_MODE_AES_256_CTS] = "AES-256-CTS",
+	[FSCRYPT_MODE_AES_128_CBC] = "AES-128-CBC",
+	[FSCRYPT_MODE_AES_128_CTS] = "AES-128-CTS",
+	[FSCRYPT_MODE_SM4_XTS] = "SM4-XTS",
+	[FSCRYPT_MODE_SM4_CTS] = "SM4-CTS",
+	[FSCRYPT_MODE_ADIANTUM] = "Adiantum",
+	[FSCRYPT_MODE_AES_256_HCTR2] = "AES-256-HCTR2",
+};
+
+BCA_EXPORT const char *bca_fscrypt_mode_name(int mode)
+{
+	return NAME_OR(mode_names, mode, NULL);
+}
+
+BCA_EXPORT int bca_fscrypt_mode_from_name(const char *name)
+{
+	for (unsigned int i = 0; i < BCA_ARRAY_SIZE(mode_names); i++)
+		if (mode_names[i] && !strcasecmp(mode_names[i], name))
+			return (int)i;
+	return -EINVAL;
+}

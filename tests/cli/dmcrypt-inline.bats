@@ -1,0 +1,41 @@
+#!/usr/bin/env bats
+# dmcrypt-inline: command table and usage errors; list where dm exists.
+
+load ../helpers/common
+
+@test "--help goes to stdout and exits 0" {
+	run --separate-stderr "$DMCRYPT_INLINE" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"list"* ]]
+	[ -z "$stderr" ]
+}
+
+@test "--version" {
+	run "$DMCRYPT_INLINE" -V
+	[ "$status" -eq 0 ]
+	[[ "$output" == "dmcrypt-inline (blkcryptadm) "* ]]
+}
+
+@test "unknown option before the command: usage error, exit 2" {
+	run --separate-stderr "$DMCRYPT_INLINE" --bogus
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "dmcrypt-inline: unrecognized option '--bogus'"* ]]
+	[[ "$stderr" == *"Try 'dmcrypt-inline --help' for more information." ]]
+}
+
+@test "list with a stray argument: usage error" {
+	run --separate-stderr "$DMCRYPT_INLINE" list extra
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"unexpected argument 'extra'"* ]]
+}
+
+@test "list: an empty table, or a clear error without device-mapper" {
+	run --separate-stderr "$DMCRYPT_INLINE" list -J
+	if [ -e /dev/mapper/control ]; then
+		[ "$status" -eq 0 ]
+		jq -e '.devices | type == "array"' <<<"$output"
+	else
+		[ "$status" -eq 1 ]
+		assert_eq "$stderr" "dmcrypt-inline: device-mapper is not available in this kernel (no /dev/mapper/control)"
+	fi
+}

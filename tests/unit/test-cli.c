@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The tools' strict number parsing. */
+#include "config.h"
+
+#include <errno.h>
+
+#include "cli.h"
+#include "tap.h"
+
+int main(void)
+{
+	uint64_t v = 0;
+
+	plan(10);
+	is_int(cli_parse_u64("4096", 0, UINT64_MAX, &v), 0, "decimal");
+	is_int(v, 4096, "decimal value");
+	is_int(cli_parse_u64("0x1000", 0, UINT64_MAX, &v), 0, "hex");
+	is_int(v, 4096, "hex value");
+	is_int(cli_parse_u64("-1", 0, UINT64_MAX, &v), -EINVAL, "negative refused");
+	is_int(cli_parse_u64(" 1", 0, UINT64_MAX, &v), -EINVAL, "leading space refused");
+	is_int(cli_parse_u64("12abc", 0, UINT64_MAX, &v), -EINVAL, "trailing junk refused");
+	is_int(cli_parse_u64("", 0, UINT64_MAX, &v), -EINVAL, "empty refused");
+	is_int(cli_parse_u64("99999999999999999999999", 0, UINT64_MAX, &v), -ERANGE, "overflow");
+	is_int(cli_parse_u64("513", 512, 512, &v), -ERANGE, "out of bounds");
+	return done_testing();
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Enum names are part of the output format and must stay stable. */
+#include "config.h"
+
+#include <errno.h>
+
+#include "blkcryptadm.h"
+#include "tap.h"
+
+int main(void)
+{
+	plan(17);
+	is_str(bca_dio_verdict_name(BCA_DIO_YES), "yes", "verdict yes");
+	is_str(bca_dio_verdict_name(BCA_DIO_BUFFERED), "buffered", "verdict buffered");
+	is_str(bca_dio_verdict_name(99), "unknown", "out-of-range verdict is unknown");
+	is_str(bca_dio_reason_name(BCA_REASON_NO_INLINECRYPT), "no-inlinecrypt", "reason keyword");
+	ok(strstr(bca_dio_reason_describe(BCA_REASON_NO_INLINECRYPT), "inlinecrypt") != NULL,
+	   "reason sentence names the mount option");
+	is_str(bca_dio_reason_name(BCA_REASON_NONE), "", "no reason is empty");
+	for (int r = BCA_REASON_NOT_REGULAR; r < BCA_REASON_LAST; r++)
+		if (!*bca_dio_reason_name(r) || !*bca_dio_reason_describe(r))
+			ok(0, "reason %d has a name and a sentence", r);
+	ok(1, "every reason has a name and a sentence");
+	is_str(bca_crypto_impl_name(BCA_CRYPTO_INLINE_FALLBACK), "inline-fallback", "crypto name");
+	is_str(bca_fscrypt_mode_name(1), "AES-256-XTS", "mode 1");
+	is_str(bca_fscrypt_mode_name(9), "Adiantum", "mode 9");
+	ok(bca_fscrypt_mode_name(2) == NULL, "mode 2 (never used) has no name");
+	is_int(bca_fscrypt_mode_from_name("aes-256-cts"), 4, "mode names are case-insensitive");
+	is_int(bca_fscrypt_mode_from_name("AES-512"), -EINVAL, "unknown mode name");
+	is_str(bca_strerror(-ENOENT), "No such file or directory", "negative errno");
+	is_str(bca_strerror(-BCA_ERR_PARSE), "unexpected format in a kernel interface file", "library code");
+	ok(bca_strerror(-BCA_ERR_LAST) != NULL, "out-of-range code still has a string");
+	is_str(bca_source_name(BCA_SOURCE_KERNEL), "kernel", "source kernel");
+	return done_testing();
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What every blkcryptadm tool shares: subcommand tables, messages, exit codes. */
+#ifndef BCA_CLI_H
+#define BCA_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+/* Exit statuses, documented in every tool's man page. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+	EXIT_NONE_HANDLED = 32,	/* none of the given paths could be handled */
+	EXIT_SOME_FAILED = 64,	/* some of the given paths could not be handled */
+};
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *args;	/* argument synopsis for the help text */
+	const char *summary;
+};
+
+/* The program's name, for messages ("blkcrypt-query"). */
+extern const char *cli_prog;
+
+/*
+ * Runs the subcommand named by argv[1] from the NULL-terminated table, after
+ * handling the tool-wide -h/--help and -V/--version.  help() prints the
+ * tool's help to stdout.  Returns the exit status.
+ */
+int cli_dispatch(const struct cli_cmd *cmds, void (*help)(void), int argc, char **argv);
+
+/* "prog: msg" + "Try 'prog --help' ..." on stderr, then exit(EXIT_USAGE). */
+noreturn void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: msg" on stderr. */
+void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: PATH: reason" for a library error code (negative errno or BCA_ERR_*). */
+void cli_path_error(const char *path, int err);
+/* Prints the version line to stdout. */
+void cli_print_version(void);
+
+/*
+ * Strict unsigned parsing: decimal (or 0x hex), no sign, no trailing junk,
+ * within [min, max].  Returns 0 or -EINVAL / -ERANGE.
+ */
+int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+#endif /* BCA_CLI_H */

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* lsblk-style output through libsmartcols. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "output.h"
+
+void out_init(struct out *o, const struct col_info *infos, size_t ninfos,
+	      const char *json_name, const int *defaults, size_t ndefaults)
+{
+	memset(o, 0, sizeof(*o));
+	o->infos = infos;
+	o->ninfos = ninfos;
+	o->json_name = json_name;
+	for (size_t i = 0; i < ndefaults && i < OUT_MAX_COLS; i++)
+		o->cols[o->ncols++] = defaults[i];
+}
+
+static int column_id(const struct out *o, const char *name, size_t len)
+{
+	for (size_t i = 0; i < o->ninfos; i++)
+		if (strlen(o->infos[i].name) == len && !strncasecmp(o->infos[i].name, name, len))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * "-o A,B" replaces the default columns, "-o +A,B" appends to them, as in
+ * lsblk.  An unknown name is a usage error.
+ */
+static void parse_columns(struct out *o, const char *list)
+{
+	const char *p = list;
+
+	if (*p == '+')
+		p++;
+	else
+		o->ncols = 0;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int id = column_id(o, p, len);
+
+		if (id < 0)
+			cli_usage_error("unknown column: %.*s", (int)len, p);
+		if (o->ncols == OUT_MAX_COLS)
+			cli_usage_error("too many columns");
+		o->cols[o->ncols++] = id;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (!o->ncols)
+		cli_usage_error("no columns given to --output");
+}
+
+bool out_option(struct out *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'J':
+		o->mode = OUT_JSON;
+		return true;
+	case 'P':
+		o->mode = OUT_PAIRS;
+		return true;
+	case 'r':
+		o->mode = OUT_RAW;
+		return true;
+	case 'n':
+		o->noheadings = true;
+		return true;
+	case 'o':
+		parse_columns(o, arg);
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool out_has_column(const struct out *o, int id)
+{
+	for (size_t i = 0; i < o->ncols; i++)
+		if (o->cols[i] == id)
+			return true;
+	return false;
+}
+
+int out_start(struct out *o)
+{
+	o->tb = scols_new_table();
+	if (!o->tb)
+		return -ENOMEM;
+	switch (o->mode) {
+	case OUT_JSON:
+		scols_table_enable_json(o->tb, 1);
+		scols_table_set_name(o->tb, o->json_name);
+		break;
+	case OUT_PAIRS:
+		scols_table_enable_export(o->tb, 1);
+		break;
+	case OUT_RAW:
+		scols_table_enable_raw(o->tb, 1);
+		break;
+	case OUT_TABLE:
+		break;
+	}
+	scols_table_enable_noheadings(o->tb, o->noheadings);
+	for (size_t i = 0; i < o->ncols; i++) {
+		const struct col_info *ci = &o->infos[o->cols[i]];
+		struct libscols_column *cl;
+
+		cl = scols_table_new_column(o->tb, ci->name, ci->whint, ci->flags);
+		if (!cl)
+			return -ENOMEM;
+		if (o->mode == OUT_JSON)
+			scols_column_set_json_type(cl, ci->type == COL_NUM ? SCOLS_JSON_NUMBER :
+						       ci->type == COL_BOOL ? SCOLS_JSON_BOOLEAN :
+									      SCOLS_JSON_STRING);
+	}
+	return 0;
+}
+
+struct libscols_line *out_new_line(struct out *o)
+{
+	return scols_table_new_line(o->tb, NULL);
+}
+
+static int cell_index(const struct out *o, int id)
+{
+	for (size_t i = 0; i < o->ncols; i++)
+		if (o->cols[i] == id)
+			return (int)i;
+	return -1;
+}
+
+void out_set_str(struct out *o, struct libscols_line *ln, int id, const char *s)
+{
+	int idx = cell_index(o, id);
+
+	if (idx >= 0 && s)
+		scols_line_set_data(ln, idx, s);
+}
+
+void out_set_u64(struct out *o, struct libscols_line *ln, int id, uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	out_set_str(o, ln, id, buf);
+}
+
+void out_set_bool(struct out *o, struct libscols_line *ln, int id, bool v)
+{
+	/* libsmartcols prints "true"/"false" in JSON for "1"/"0" only in
+	 * SCOLS_JSON_BOOLEAN columns; a person reads yes/no better */
+	out_set_str(o, ln, id, o->mode == OUT_JSON ? (v ? "1" : "0") : (v ? "yes" : "no"));
+}
+
+int out_print(struct out *o)
+{
+	return scols_print_table(o->tb);
+}
+
+void out_free(struct out *o)
+{
+	scols_unref_table(o->tb);
+	o->tb = NULL;
+}
+
+void out_help_columns(const struct col_info *infos, size_t ninfos, FILE *fp)
+{
+	fputs("\nAvailable output columns:\n", fp);
+	for (size_t i = 0; i < ninfos; i++)
+		fprintf(fp, " %14s  %s\n", infos[i].name, infos[i].help);
+}
+
+void out_help_options(FILE *fp)
+{
+	fputs(" -J, --json             use JSON output format\n"
+	      " -P, --pairs            use key=\"value\" output format\n"
+	      " -r, --raw              use raw output format\n"
+	      " -n, --noheadings       don't print headings\n"
+	      " -o, --output <list>    output columns (+list appends to the default)\n", fp);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * lsblk-style output through libsmartcols: a table of column descriptions,
+ * a default column set, and -J / -P / -r / -n / -o handling.
+ */
+#ifndef BCA_OUTPUT_H
+#define BCA_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libsmartcols.h>
+
+enum col_type { COL_STR, COL_NUM, COL_BOOL };
+
+struct col_info {
+	const char *name;	/* heading; the JSON key is its lowercase form */
+	double whint;		/* width hint, as in lsblk */
+	int flags;		/* SCOLS_FL_* */
+	enum col_type type;
+	const char *help;
+};
+
+enum out_mode { OUT_TABLE, OUT_JSON, OUT_PAIRS, OUT_RAW };
+
+#define OUT_MAX_COLS 64
+
+struct out {
+	const struct col_info *infos;
+	size_t ninfos;
+	int cols[OUT_MAX_COLS];	/* indices into infos, in display order */
+	size_t ncols;
+	enum out_mode mode;
+	bool noheadings;
+	const char *json_name;	/* name of the top-level JSON array */
+	struct libscols_table *tb;
+};
+
+/* The getopt short options and long options every table-printing command takes. */
+#define OUT_SHORTOPTS "JPrno:"
+#define OUT_LONGOPTS \
+	{ "json", no_argument, NULL, 'J' }, \
+	{ "pairs", no_argument, NULL, 'P' }, \
+	{ "raw", no_argument, NULL, 'r' }, \
+	{ "noheadings", no_argument, NULL, 'n' }, \
+	{ "output", required_argument, NULL, 'o' }
+
+void out_init(struct out *o, const struct col_info *infos, size_t ninfos,
+	      const char *json_name, const int *defaults, size_t ndefaults);
+/* Handles one of OUT_SHORTOPTS; returns true if opt was one (exits on a bad -o). */
+bool out_option(struct out *o, int opt, const char *arg);
+/* Whether column id is among the selected ones. */
+bool out_has_column(const struct out *o, int id);
+/* Creates the table; call after option parsing. Returns 0 or -ENOMEM. */
+int out_start(struct out *o);
+struct libscols_line *out_new_line(struct out *o);
+/* Cell setters by column id; columns not selected are ignored. NULL = unknown. */
+void out_set_str(struct out *o, struct libscols_line *ln, int id, const char *s);
+void out_set_u64(struct out *o, struct libscols_line *ln, int id, uint64_t v);
+void out_set_bool(struct out *o, struct libscols_line *ln, int id, bool v);
+int out_print(struct out *o);
+void out_free(struct out *o);
+/* The "Available output columns" section of --help. */
+void out_help_columns(const struct col_info *infos, size_t ninfos, FILE *fp);
+/* The output options section of --help. */
+void out_help_options(FILE *fp);
+
+#endif /* BCA_OUTPUT_H */

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* fscryptctl-dio check_dio: the library's verdict, one line per path. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+
+#include "blkcryptadm.h"
+#include "cli.h"
+#include "fscryptctl.h"
+
+int cmd_check_dio(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct bca_ctx *ctx;
+	int c, rc, failed = 0, handled = 0;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			printf("Usage: %s check_dio PATH...\n", cli_prog);
+			return EXIT_OK;
+		}
+		cli_usage_error("check_dio: bad usage");
+	}
+	if (optind >= argc)
+		cli_usage_error("check_dio: no path given");
+	rc = bca_new(&ctx);
+	if (rc < 0) {
+		cli_warnx("%s", bca_strerror(rc));
+		return EXIT_FAIL;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct bca_file *f;
+		char why[512];
+
+		rc = bca_file_query(ctx, AT_FDCWD, argv[i], 0, &f);
+		if (rc < 0) {
+			cli_path_error(argv[i], rc);
+			failed++;
+			continue;
+		}
+		bca_file_explain(f, why, sizeof(why));
+		printf("%s: %s: %s\n", argv[i], bca_dio_verdict_name(bca_file_get_verdict(f)), why);
+		bca_file_free(f);
+		handled++;
+	}
+	bca_unref(ctx);
+	if (!handled)
+		return EXIT_NONE_HANDLED;
+	return failed ? EXIT_SOME_FAILED : EXIT_OK;
+}
