@@ -13,7 +13,7 @@ teardown() {
 }
 
 @test "installed library, header, .pc and man pages work for a client program" {
-	${MAKE:-make} -s -C "$BCA_BUILDDIR" install DESTDIR="$DEST" >/dev/null
+	${MAKE:-make} -s -C "$BCA_BUILDDIR" install DESTDIR="$DEST" >/dev/null 2>&1
 	local pc prefix libdir
 	pc=$(find "$DEST" -name blkcryptadm.pc)
 	[ -n "$pc" ]
@@ -41,7 +41,8 @@ C
 	local flags
 	flags=$(PKG_CONFIG_SYSROOT_DIR="$DEST" PKG_CONFIG_PATH="$(dirname "$pc")" \
 		pkg-config --cflags --libs blkcryptadm)
-	cc -o "$DEST/client" "$DEST/client.c" $flags
+	# BCA_CLIENT_FLAGS: the sanitizer runtime, in a sanitizer build
+	cc ${BCA_CLIENT_FLAGS:-} -o "$DEST/client" "$DEST/client.c" $flags
 	run env LD_LIBRARY_PATH="$DEST$libdir" "$DEST/client" "$DEST"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" no" ]]

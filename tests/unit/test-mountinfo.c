@@ -6,18 +6,21 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "sysroot.h"
 #include "tap.h"
 
 int main(void)
 {
-	const char *srcdir = getenv("BCA_SRCDIR");
 	char root[4096];
 	const struct bca_mount *m;
 	const char *val;
 	struct bca_ctx *ctx;
 
 	plan(15);
-	snprintf(root, sizeof(root), "%s/tests/fixtures/sysroot/inlinecrypt", srcdir ? srcdir : ".");
+	if (make_sysroot("inlinecrypt", root, sizeof(root)) < 0) {
+		printf("Bail out! cannot build the recorded sysroot\n");
+		return 1;
+	}
 	is_int(bca_new(&ctx), 0, "context");
 	is_int(bca_set_sysroot(ctx, root), 0, "sysroot set");
 	is_int(bca_mount_by_id(ctx, 61, &m), 0, "mount 61 found");
@@ -35,5 +38,6 @@ int main(void)
 	is_int(bca_mount_by_id(ctx, 999, &m), -ENOENT, "unknown mount id");
 	is_int(bca_set_sysroot(ctx, "/nonexistent-sysroot"), -ENOENT, "missing sysroot refused");
 	bca_unref(ctx);
+	remove_sysroot(root);
 	return done_testing();
 }

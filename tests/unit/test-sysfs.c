@@ -6,17 +6,20 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "sysroot.h"
 #include "tap.h"
 
 int main(void)
 {
-	const char *srcdir = getenv("BCA_SRCDIR");
 	char root[4096], name[64];
 	struct bca_ctx *ctx;
 	uint64_t v;
 
 	plan(11);
-	snprintf(root, sizeof(root), "%s/tests/fixtures/sysroot/inlinecrypt", srcdir ? srcdir : ".");
+	if (make_sysroot("inlinecrypt", root, sizeof(root)) < 0) {
+		printf("Bail out! cannot build the recorded sysroot\n");
+		return 1;
+	}
 	bca_new(&ctx);
 	is_int(bca_set_sysroot(ctx, root), 0, "sysroot set");
 	is_int(bca_blkdev_name(ctx, 259, 0, name, sizeof(name)), 0, "name of 259:0");
@@ -37,5 +40,6 @@ int main(void)
 	is_int(bca_sys_read_u64(ctx, "/sys/dev/block/259:0/uevent", 10, &v), -BCA_ERR_PARSE,
 	       "a non-number is a parse error");
 	bca_unref(ctx);
+	remove_sysroot(root);
 	return done_testing();
 }
