@@ -199,6 +199,29 @@ int bca_file_get_filenames_mode(const struct bca_file *f);
 unsigned int bca_file_get_policy_flags(const struct bca_file *f);
 uint32_t bca_file_get_data_unit_size(const struct bca_file *f);
 
+/* Flags for bca_file_walk(). */
+enum {
+	BCA_WALK_FOLLOW_SYMLINKS = 1 << 0,	/* follow symlinks (cycles are detected) */
+	BCA_WALK_CROSS_MOUNTS = 1 << 1,		/* descend into other mounts */
+};
+
+/*
+ * Called for every entry below the walked directory, directories included,
+ * in depth-first order.  f is the entry's report (valid only during the
+ * call) or NULL with err < 0 when the entry or a directory's listing could
+ * not be read.  A negative return stops the walk and is returned by
+ * bca_file_walk().
+ */
+typedef int (*bca_walk_fn)(const char *path, const struct bca_file *f, int err, void *data);
+
+/*
+ * Walks DIR without following symlinks or crossing mounts unless flags say
+ * so, in memory bounded by the tree's depth.  Returns 0, -ENOTDIR when DIR
+ * is not a directory, or the first negative value fn returned.
+ */
+int bca_file_walk(struct bca_ctx *ctx, const char *dir, unsigned int flags,
+		  bca_walk_fn fn, void *data);
+
 /*
  * Writes the verdict as one sentence for a person into buf (always
  * terminated), including the alignment O_DIRECT needs.  Returns the length

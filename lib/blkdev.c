@@ -39,6 +39,23 @@ int bca_blkdev_name(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
 	return rc;
 }
 
+/* A scan asks for the same device file after file: remember the last one. */
+int bca_blkdev_name_cached(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
+			   char *buf, size_t size)
+{
+	int rc;
+
+	if (!ctx->devname_valid || ctx->devname_major != major || ctx->devname_minor != minor) {
+		rc = bca_blkdev_name(ctx, major, minor, ctx->devname, sizeof(ctx->devname));
+		if (rc < 0)
+			return rc;
+		ctx->devname_major = major;
+		ctx->devname_minor = minor;
+		ctx->devname_valid = true;
+	}
+	return snprintf(buf, size, "%s", ctx->devname) >= (int)size ? -ENAMETOOLONG : 0;
+}
+
 const char *bca_blk_crypto_mode_of(int mode)
 {
 	switch (mode) {

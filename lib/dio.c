@@ -71,40 +71,49 @@ static void note_mount(struct bca_ctx *ctx, struct bca_file *f)
 		f->fstype = strdup(m->fstype);
 		f->mountpoint = strdup(m->mountpoint);
 		f->super_opts = strdup(m->super_opts);
-		if (bca_blkdev_name(ctx, maj, min, f->devname, sizeof(f->devname)) == 0)
+		if (bca_blkdev_name_cached(ctx, maj, min, f->devname, sizeof(f->devname)) == 0)
 			return;
 		snprintf(f->devname, sizeof(f->devname), "%s", m->source);
 		return;
 	}
-	if (bca_blkdev_name(ctx, maj, min, f->devname, sizeof(f->devname)) < 0)
+	if (bca_blkdev_name_cached(ctx, maj, min, f->devname, sizeof(f->devname)) < 0)
 		f->devname[0] = '\0';
 }
 
 /*
  * Gathers what the file itself can tell: policy, key status, inode flags,
- * and whether the filesystem refuses O_DIRECT outright.  Every step is
- * best effort: an unreadable file still gets a report from statx.
+ * and whether the filesystem refuses O_DIRECT outright.  Only what the
+ * verdict needs is asked, so that a plain file with a known alignment
+ * costs the one statx (recursive scans of millions of files).  Every step
+ * is best effort: an unreadable file still gets a report from statx.
  */
 static void probe_file(struct bca_ctx *ctx, struct bca_file *f, int dirfd,
 		       const char *path, unsigned int flags)
 {
-	bool reg = S_ISREG(f->stx.stx_mode);
-	bool encrypted = f->stx.stx_attributes & STATX_ATTR_ENCRYPTED;
+	const struct bca_statx *st = &f->stx;
+	bool reg = S_ISREG(st->stx_mode);
+	bool enc_known = st->stx_attributes_mask & STATX_ATTR_ENCRYPTED;
+	bool encrypted = st->stx_attributes & STATX_ATTR_ENCRYPTED;
+	bool dio_known = st->stx_mask & STATX_DIOALIGN;
+	bool dio_ok = dio_known && st->stx_dio_mem_align && st->stx_dio_offset_align;
+	bool need_policy = encrypted || !enc_known;
+	bool need_flags = reg && dio_known && !dio_ok && !encrypted;
+	bool need_odirect = reg && !dio_known;
 	int oflags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 	int fd = -1, pfd = -1, rc;
 
-	if (S_ISLNK(f->stx.stx_mode))
+	if (S_ISLNK(st->stx_mode) || !(need_policy || need_flags || need_odirect))
 		return;
 	if (flags & BCA_QUERY_NOFOLLOW)
 		oflags |= O_NOFOLLOW;
-	if (reg || S_ISDIR(f->stx.stx_mode))
+	if (reg || S_ISDIR(st->stx_mode))
 		fd = openat(dirfd, path, oflags);
 	if (fd < 0 && reg && errno == ENOKEY)
 		f->key = BCA_KEY_ABSENT;
 
-	if (fd >= 0) {
-		if (ioctl(fd, FS_IOC_GETFLAGS, &f->inode_flags) == 0)
-			f->inode_flags_known = true;
+	if (fd >= 0 && need_flags && ioctl(fd, FS_IOC_GETFLAGS, &f->inode_flags) == 0)
+		f->inode_flags_known = true;
+	if (fd >= 0 && need_policy) {
 		rc = bca_policy_get_fd(fd, &f->pol);
 		if (rc < 0)
 			bca_dbg(ctx, "%s: reading the policy: %s", path, bca_strerror(rc));
@@ -124,7 +133,7 @@ static void probe_file(struct bca_ctx *ctx, struct bca_file *f, int dirfd,
 		f->key = BCA_KEY_UNKNOWN;
 	}
 
-	if (reg && fd >= 0 && !(f->stx.stx_mask & STATX_DIOALIGN)) {
+	if (fd >= 0 && need_odirect) {
 		/* the kernel does not tell: does the filesystem take O_DIRECT? */
 		int dfd = openat(dirfd, path, oflags | O_DIRECT);
 
@@ -347,4 +356,9 @@ BCA_EXPORT uint32_t bca_file_get_data_unit_size(const struct bca_file *f)
 		return 0;
 	return f->pol.log2_data_unit_size ? 1U << f->pol.log2_data_unit_size
 					  : f->stx.stx_blksize;
+}
+
+const struct bca_statx *bca_file_statx(const struct bca_file *f)
+{
+	return &f->stx;
 }

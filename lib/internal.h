@@ -21,6 +21,10 @@ struct bca_ctx {
 	int log_priority;
 	char *sysroot;			/* "" for the live system */
 	struct bca_mountinfo *mounts;	/* cache, see mountinfo.c */
+	/* last device name looked up, see bca_blkdev_name_cached() */
+	bool devname_valid;
+	unsigned int devname_major, devname_minor;
+	char devname[64];
 };
 
 /* log.c */
@@ -56,6 +60,9 @@ void bca_mounts_free(struct bca_mountinfo *mi);
 /* Whether comma-separated option list opts holds opt (or opt=...). */
 bool bca_opt_has(const char *opts, const char *opt, const char **value);
 
+/* dio.c */
+const struct bca_statx *bca_file_statx(const struct bca_file *f);
+
 /* fscrypt.c */
 struct bca_policy {
 	int version;			/* 0: none */
@@ -72,6 +79,8 @@ int bca_key_status_fd(int fd, const struct bca_policy *pol, enum bca_key_status 
 /* The device's kernel name from /sys/dev/block/MAJ:MIN/uevent. */
 int bca_blkdev_name(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
 		    char *buf, size_t size);
+int bca_blkdev_name_cached(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
+			   char *buf, size_t size);
 /*
  * Whether the device's own crypto profile (hardware or dm passthrough)
  * supports blk-crypto mode mode_name with data_unit_size: 1 yes, 0 no,

@@ -118,3 +118,64 @@ $TMP dir"
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == PATH*REASON*FSTYPE ]]
 }
+
+@test "-R walks the tree, lists files, not directories, and summarizes" {
+	mkdir -p "$TMP/a/b"
+	printf x > "$TMP/a/one"
+	printf x > "$TMP/a/b/two"
+	run "$BLKCRYPT_QUERY" file -R -r -n -o PATH "$TMP"
+	[ "$status" -eq 0 ]
+	assert_eq "$(sort <<<"$output" | grep -v '^$' | grep "^$TMP" )" "$TMP/a/b/two
+$TMP/a/one
+$TMP/plain"
+}
+
+@test "-R --summary -J counts per verdict and reason" {
+	mkdir -p "$TMP/d"
+	printf x > "$TMP/d/f1"
+	printf x > "$TMP/d/f2"
+	mkfifo "$TMP/d/fifo"
+	run "$BLKCRYPT_QUERY" file -R -s -J "$TMP/d"
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '[.summary[] | [.dio, .reason, .count]] | sort' <<<"$output")" \
+		"$(jq -cn --arg v "$("$BLKCRYPT_QUERY" file -r -n -o DIO "$TMP/d/f1")" \
+			'[["no","not-regular",1],[$v,(if $v == "yes" then null else "unknown" end),2]] | sort')"
+}
+
+@test "-R does not follow symlinks unless asked, and stops symlink cycles" {
+	mkdir -p "$TMP/t/sub"
+	printf x > "$TMP/t/sub/f"
+	ln -s .. "$TMP/t/sub/up"
+	run "$BLKCRYPT_QUERY" file -R -r -n -o PATH,TYPE "$TMP/t"
+	[ "$status" -eq 0 ]
+	assert_eq "$(grep -c . <<<"$output")" 2
+	[[ "$output" == *"$TMP/t/sub/up link"* ]]
+	run --separate-stderr "$BLKCRYPT_QUERY" file -R --follow -r -n -o PATH "$TMP/t"
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *"$TMP/t/sub/up: Too many levels of symbolic links"* ]]
+}
+
+@test "-R streams: JSON stays one valid array past the chunk size" {
+	mkdir "$TMP/many"
+	(cd "$TMP/many" && seq 1 2500 | xargs touch)
+	run "$BLKCRYPT_QUERY" file -R -J -o PATH "$TMP/many"
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq '.files | length' <<<"$output")" 2500
+	assert_eq "$(jq -r '[.files[].path] | unique | length' <<<"$output")" 2500
+	run "$BLKCRYPT_QUERY" file -R -r -o PATH "$TMP/many"
+	assert_eq "$(grep -c '^PATH$' <<<"$output")" 1
+	assert_eq "$(grep -c "^$TMP/many/" <<<"$output")" 2500
+}
+
+@test "--follow without -R is a usage error" {
+	run --separate-stderr "$BLKCRYPT_QUERY" file --follow "$TMP"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--follow and --cross-mounts need --recursive"* ]]
+}
+
+@test "--require-dio: exit 3 when a path would not get real direct I/O" {
+	run "$BLKCRYPT_QUERY" file --require-dio "$TMP"
+	[ "$status" -eq 3 ]
+	run "$BLKCRYPT_QUERY" file --require-dio "$TMP/missing"
+	[ "$status" -eq 32 ]
+}

@@ -114,3 +114,31 @@ query() {
 	[ "$status" -eq 32 ]
 	assert_eq "$stderr" "blkcrypt-query: $WORK/mnt/locked/sub: Permission denied"
 }
+
+@test "--require-dio: 0 for the plain file, 3 for the encrypted one" {
+	run "$BLKCRYPT_QUERY" file --require-dio "$WORK/mnt/plain"
+	[ "$status" -eq 0 ]
+	run "$BLKCRYPT_QUERY" file --require-dio "$WORK/mnt/plain" "$WORK/mnt/enc/file"
+	[ "$status" -eq 3 ]
+}
+
+@test "-R stays on its filesystem unless --cross-mounts" {
+	mkdir -p "$WORK/outer/mnt"
+	printf x > "$WORK/outer/top"
+	mount --bind "$WORK/mnt" "$WORK/outer/mnt"
+	run "$BLKCRYPT_QUERY" file -R -s -J "$WORK/outer"
+	local same cross
+	same=$(jq '[.summary[].count] | add' <<<"$output")
+	run "$BLKCRYPT_QUERY" file -R -s -J --cross-mounts "$WORK/outer"
+	cross=$(jq '[.summary[].count] | add' <<<"$output")
+	umount "$WORK/outer/mnt"
+	assert_eq "$same" 1
+	# top, plain, enc/file and lost+found's absence: at least the two mounted files
+	[ "$cross" -ge 3 ]
+}
+
+@test "-R summary on the encrypted tree: buffered no-inlinecrypt counted" {
+	run "$BLKCRYPT_QUERY" file -R -s -P "$WORK/mnt/enc"
+	[ "$status" -eq 0 ]
+	assert_eq "$output" 'DIO="buffered" REASON="no-inlinecrypt" COUNT="1"'
+}

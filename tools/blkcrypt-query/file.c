@@ -74,9 +74,9 @@ static void flags_string(unsigned int flags, char *buf, size_t size)
 		 flags & 0x10 ? ",IV_INO_LBLK_32" : "");
 }
 
-static void add_file_line(struct out *o, const char *path, const struct bca_file *f)
+static void add_file_line(struct out *o, struct libscols_line *ln, const char *path,
+			  const struct bca_file *f)
 {
-	struct libscols_line *ln = out_new_line(o);
 	int ver = bca_file_get_policy_version(f);
 	char buf[512];
 
@@ -112,38 +112,159 @@ static void add_file_line(struct out *o, const char *path, const struct bca_file
 	out_set_str(o, ln, COL_EXPLAIN, buf);
 }
 
+/* Counts per verdict and reason, for the summary of a scan. */
+struct scan {
+	struct out *o;
+	bool summary_only;
+	bool require_dio;
+	unsigned long counts[BCA_DIO_BUFFERED + 1][BCA_REASON_LAST];
+	unsigned long errors;
+	unsigned long not_dio;	/* regular files, or given paths, without real DIO */
+};
+
+static void count(struct scan *sc, const struct bca_file *f)
+{
+	enum bca_dio_verdict v = bca_file_get_verdict(f);
+	enum bca_dio_reason r = bca_file_get_reason(f);
+
+	if ((unsigned int)v <= BCA_DIO_BUFFERED && (unsigned int)r < BCA_REASON_LAST)
+		sc->counts[v][r]++;
+	if (v != BCA_DIO_YES)
+		sc->not_dio++;
+}
+
+static int report(struct scan *sc, const char *path, const struct bca_file *f)
+{
+	count(sc, f);
+	if (!sc->summary_only) {
+		struct libscols_line *ln = out_new_line_streaming(sc->o);
+
+		if (!ln)
+			return -ENOMEM;
+		add_file_line(sc->o, ln, path, f);
+	}
+	return 0;
+}
+
+/* Walk callback: directories are walked, not reported. */
+static int scan_entry(const char *path, const struct bca_file *f, int err, void *data)
+{
+	struct scan *sc = data;
+
+	if (err < 0) {
+		cli_path_error(path, err);
+		sc->errors++;
+		return 0;
+	}
+	if (S_ISDIR(bca_file_get_mode(f)))
+		return 0;
+	return report(sc, path, f);
+}
+
+enum { SUM_DIO, SUM_REASON, SUM_COUNT };
+
+static const struct col_info summary_infos[] = {
+	[SUM_DIO] = { "DIO", 8, 0, COL_STR, "direct I/O verdict" },
+	[SUM_REASON] = { "REASON", 14, 0, COL_STR, "why the verdict is not yes" },
+	[SUM_COUNT] = { "COUNT", 8, SCOLS_FL_RIGHT, COL_NUM, "number of files" },
+};
+
+/* The summary table: one line per verdict and reason seen, then errors. */
+static int print_summary(const struct scan *sc, const struct out *fmt)
+{
+	static const int cols[] = { SUM_DIO, SUM_REASON, SUM_COUNT };
+	struct out o;
+	int rc;
+
+	out_init(&o, summary_infos, 3, "summary", cols, 3);
+	o.mode = fmt->mode;
+	o.noheadings = fmt->noheadings;
+	rc = out_start(&o);
+	for (int v = 0; rc == 0 && v <= BCA_DIO_BUFFERED; v++)
+		for (int r = 0; r < BCA_REASON_LAST; r++) {
+			struct libscols_line *ln;
+
+			if (!sc->counts[v][r])
+				continue;
+			ln = out_new_line(&o);
+			out_set_str(&o, ln, SUM_DIO, bca_dio_verdict_name(v));
+			out_set_str(&o, ln, SUM_REASON, bca_dio_reason_name(r));
+			out_set_u64(&o, ln, SUM_COUNT, sc->counts[v][r]);
+		}
+	if (rc == 0 && sc->errors) {
+		struct libscols_line *ln = out_new_line(&o);
+
+		out_set_str(&o, ln, SUM_DIO, "error");
+		out_set_u64(&o, ln, SUM_COUNT, sc->errors);
+	}
+	if (rc == 0)
+		rc = out_print(&o);
+	out_free(&o);
+	return rc;
+}
+
 static void file_help(void)
 {
 	printf("Usage:\n %s file [options] PATH...\n\n", cli_prog);
 	fputs("Report the direct I/O verdict, alignment and encryption of each PATH.\n\n"
 	      "Options:\n"
+	      " -R, --recursive        report the files below each directory PATH\n"
+	      "     --follow           with -R, follow symlinks (cycles are detected)\n"
+	      "     --cross-mounts     with -R, descend into other mounted filesystems\n"
+	      " -s, --summary          print counts per verdict and reason, not files\n"
+	      "     --require-dio      exit 3 when a file would not get real direct I/O\n"
 	      " -L, --no-dereference   report a symlink itself, not its target\n", stdout);
 	out_help_options(stdout);
 	fputs(" -h, --help             display this help\n", stdout);
 	out_help_columns(infos, sizeof(infos) / sizeof(infos[0]), stdout);
-	printf("\nExit status: 0 all paths reported, 32 none could be, 64 some could not,\n"
-	       "2 usage error, 1 other failure.  See blkcrypt-query(8).\n");
+	printf("\nExit status: 0 all paths reported, 3 --require-dio and a file without\n"
+	       "real direct I/O, 32 none of the paths could be handled, 64 some could\n"
+	       "not, 2 usage error, 1 other failure.  See blkcrypt-query(8).\n");
 }
+
+enum { OPT_FOLLOW = 256, OPT_CROSS_MOUNTS, OPT_REQUIRE_DIO };
 
 int cmd_file(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		OUT_LONGOPTS,
+		{ "recursive", no_argument, NULL, 'R' },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "cross-mounts", no_argument, NULL, OPT_CROSS_MOUNTS },
+		{ "summary", no_argument, NULL, 's' },
+		{ "require-dio", no_argument, NULL, OPT_REQUIRE_DIO },
 		{ "no-dereference", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	unsigned int qflags = 0;
+	unsigned int qflags = 0, wflags = 0;
+	bool recursive = false;
 	struct bca_ctx *ctx = NULL;
+	struct scan sc = { 0 };
 	struct out o;
 	int c, rc, failed = 0, handled = 0;
 
 	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "files",
 		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
-	while ((c = getopt_long(argc, argv, OUT_SHORTOPTS "Lh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, OUT_SHORTOPTS "RsLh", longopts, NULL)) != -1) {
 		if (out_option(&o, c, optarg))
 			continue;
 		switch (c) {
+		case 'R':
+			recursive = true;
+			break;
+		case OPT_FOLLOW:
+			wflags |= BCA_WALK_FOLLOW_SYMLINKS;
+			break;
+		case OPT_CROSS_MOUNTS:
+			wflags |= BCA_WALK_CROSS_MOUNTS;
+			break;
+		case 's':
+			sc.summary_only = true;
+			break;
+		case OPT_REQUIRE_DIO:
+			sc.require_dio = true;
+			break;
 		case 'L':
 			qflags |= BCA_QUERY_NOFOLLOW;
 			break;
@@ -156,7 +277,10 @@ int cmd_file(int argc, char **argv)
 	}
 	if (optind >= argc)
 		cli_usage_error("file: no path given");
+	if (wflags && !recursive)
+		cli_usage_error("file: --follow and --cross-mounts need --recursive");
 
+	sc.o = &o;
 	rc = bca_new(&ctx);
 	if (rc == 0)
 		rc = out_start(&o);
@@ -170,20 +294,32 @@ int cmd_file(int argc, char **argv)
 		struct bca_file *f;
 
 		rc = bca_file_query(ctx, AT_FDCWD, argv[i], qflags, &f);
+		if (rc == 0 && recursive && S_ISDIR(bca_file_get_mode(f))) {
+			bca_file_free(f);
+			rc = bca_file_walk(ctx, argv[i], wflags, scan_entry, &sc);
+		} else if (rc == 0) {
+			rc = report(&sc, argv[i], f);
+			bca_file_free(f);
+		}
 		if (rc < 0) {
 			cli_path_error(argv[i], rc);
 			failed++;
 			continue;
 		}
-		add_file_line(&o, argv[i], f);
-		bca_file_free(f);
 		handled++;
 	}
-	if (handled)
+	if (!sc.summary_only && handled)
 		out_print(&o);
 	out_free(&o);
+	if (sc.summary_only || (recursive && o.mode == OUT_TABLE && handled)) {
+		if (!sc.summary_only)
+			putchar('\n');
+		print_summary(&sc, &o);
+	}
 	bca_unref(ctx);
 	if (!handled)
 		return EXIT_NONE_HANDLED;
-	return failed ? EXIT_SOME_FAILED : EXIT_OK;
+	if (failed || sc.errors)
+		return EXIT_SOME_FAILED;
+	return sc.require_dio && sc.not_dio ? EXIT_NOT_DIO : EXIT_OK;
 }

@@ -12,6 +12,7 @@ enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,
 	EXIT_USAGE = 2,
+	EXIT_NOT_DIO = 3,	/* --require-dio: a path would not get real direct I/O */
 	EXIT_NONE_HANDLED = 32,	/* none of the given paths could be handled */
 	EXIT_SOME_FAILED = 64,	/* some of the given paths could not be handled */
 };

@@ -162,9 +162,76 @@ void out_set_bool(struct out *o, struct libscols_line *ln, int id, bool v)
 	out_set_str(o, ln, id, o->mode == OUT_JSON ? (v ? "1" : "0") : (v ? "yes" : "no"));
 }
 
+struct libscols_line *out_new_line_streaming(struct out *o)
+{
+	if (o->pending >= OUT_CHUNK && out_flush(o) < 0)
+		return NULL;
+	o->pending++;
+	return scols_table_new_line(o->tb, NULL);
+}
+
+/*
+ * libsmartcols prints whole tables; for JSON we print each chunk's array
+ * elements ourselves between one opening and one closing of the array.
+ */
+static int flush_json(struct out *o, bool last)
+{
+	char *s = NULL, *open_br, *close_br;
+	int rc = 0;
+
+	if (o->pending) {
+		rc = scols_print_table_to_string(o->tb, &s);
+		if (rc < 0)
+			return rc;
+		open_br = strchr(s, '[');
+		close_br = strrchr(s, ']');
+		if (!open_br || !close_br || close_br < open_br) {
+			free(s);
+			return -EINVAL;
+		}
+		*close_br = '\0';
+		while (close_br > open_br && (close_br[-1] == ' ' || close_br[-1] == '\n'))
+			*--close_br = '\0';
+		if (!o->flushed)
+			printf("{\n   \"%s\": [", o->json_name);
+		printf("%s%s", o->flushed ? "," : "", open_br + 1);
+		free(s);
+	}
+	if (last) {
+		if (!o->flushed && !o->pending)
+			printf("{\n   \"%s\": [", o->json_name);
+		printf("\n   ]\n}\n");
+	}
+	return rc;
+}
+
+int out_flush(struct out *o)
+{
+	int rc;
+
+	if (!o->pending)
+		return 0;
+	if (o->mode == OUT_JSON)
+		rc = flush_json(o, false);
+	else
+		rc = scols_print_table(o->tb);
+	if (rc < 0)
+		return rc;
+	/* headings once, at the top */
+	scols_table_enable_noheadings(o->tb, 1);
+	scols_table_remove_lines(o->tb);
+	o->flushed += o->pending;
+	o->pending = 0;
+	return 0;
+}
+
 int out_print(struct out *o)
 {
-	return scols_print_table(o->tb);
+	if (!o->flushed)
+		return scols_print_table(o->tb);
+	if (o->mode == OUT_JSON)
+		return flush_json(o, true);
+	return out_flush(o);
 }
 
 void out_free(struct out *o)

@@ -35,7 +35,12 @@ struct out {
 	bool noheadings;
 	const char *json_name;	/* name of the top-level JSON array */
 	struct libscols_table *tb;
+	size_t pending;		/* lines added since the last flush */
+	size_t flushed;		/* lines printed by out_flush() */
 };
+
+/* Lines held before out_add_line() prints them, in streaming use. */
+#define OUT_CHUNK 1024
 
 /* The getopt short options and long options every table-printing command takes. */
 #define OUT_SHORTOPTS "JPrno:"
@@ -59,6 +64,14 @@ struct libscols_line *out_new_line(struct out *o);
 void out_set_str(struct out *o, struct libscols_line *ln, int id, const char *s);
 void out_set_u64(struct out *o, struct libscols_line *ln, int id, uint64_t v);
 void out_set_bool(struct out *o, struct libscols_line *ln, int id, bool v);
+/*
+ * Streaming: prints the lines added so far and forgets them, so that a
+ * scan of a million files holds OUT_CHUNK lines, not a million.  Table
+ * column widths are then computed per chunk.  out_print() prints the rest.
+ */
+int out_flush(struct out *o);
+/* out_new_line() that flushes every OUT_CHUNK lines. */
+struct libscols_line *out_new_line_streaming(struct out *o);
 int out_print(struct out *o);
 void out_free(struct out *o);
 /* The "Available output columns" section of --help. */
