@@ -230,6 +230,69 @@ int bca_file_walk(struct bca_ctx *ctx, const char *dir, unsigned int flags,
 int bca_file_explain(const struct bca_file *f, char *buf, size_t size);
 
 /* ------------------------------------------------------------------ */
+/* Block devices and their inline-crypto capabilities                  */
+/* ------------------------------------------------------------------ */
+
+enum bca_blkdev_kind {
+	BCA_BLKDEV_DISK = 0,
+	BCA_BLKDEV_PART,
+	BCA_BLKDEV_DM,
+	BCA_BLKDEV_LOOP,
+};
+
+/* Key types a crypto profile accepts (bit mask). */
+enum {
+	BCA_KEY_TYPE_RAW = 1 << 0,
+	BCA_KEY_TYPE_HW_WRAPPED = 1 << 1,
+};
+
+/* A block device: identity, crypto profile, devices below it. */
+struct bca_blkdev;
+
+/*
+ * SPEC is MAJ:MIN, a kernel name ("sda1", "dm-0"), a block device node, or
+ * any other path, meaning the device that holds it.  Reads sysfs below the
+ * context's sysroot.  Returns 0, -ENODEV when there is no such block device
+ * (or the path lives on a filesystem without one), or a negative error.
+ */
+int bca_blkdev_query(struct bca_ctx *ctx, const char *spec, struct bca_blkdev **out);
+int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct bca_blkdev **out);
+void bca_blkdev_free(struct bca_blkdev *d);
+
+const char *bca_blkdev_get_name(const struct bca_blkdev *d);
+dev_t bca_blkdev_get_devno(const struct bca_blkdev *d);
+enum bca_blkdev_kind bca_blkdev_get_kind(const struct bca_blkdev *d);
+/*
+ * Whether blk-crypto has a profile for the device: inline-encryption
+ * hardware (a disk), its disk's (a partition), or one device-mapper passes
+ * through from below.  Without one, inline crypto on it uses
+ * blk-crypto-fallback.
+ */
+bool bca_blkdev_has_crypto_profile(const struct bca_blkdev *d);
+uint32_t bca_blkdev_get_num_keyslots(const struct bca_blkdev *d);
+uint32_t bca_blkdev_get_max_dun_bits(const struct bca_blkdev *d);
+unsigned int bca_blkdev_get_key_types(const struct bca_blkdev *d);
+/* Modes are blk-crypto's names ("AES-256-XTS"), masks of data unit sizes. */
+size_t bca_blkdev_get_mode_count(const struct bca_blkdev *d);
+const char *bca_blkdev_get_mode_name(const struct bca_blkdev *d, size_t i);
+uint64_t bca_blkdev_get_mode_dus_mask(const struct bca_blkdev *d, size_t i);
+/* For dm devices: the dm name and the first target's type, else NULL. */
+const char *bca_blkdev_get_dm_name(const struct bca_blkdev *d);
+const char *bca_blkdev_get_dm_target(const struct bca_blkdev *d);
+/* 1 if the layer passes inline crypto through, 0 if not, -1 if not a layer or unknown. */
+int bca_blkdev_passes_crypto(const struct bca_blkdev *d);
+/* The devices directly below (a partition's disk, a dm device's slaves). */
+size_t bca_blkdev_get_lower_count(const struct bca_blkdev *d);
+dev_t bca_blkdev_get_lower(const struct bca_blkdev *d, size_t i);
+/*
+ * Who would encrypt a file on the device mounted with inlinecrypt, for a
+ * blk-crypto mode name and data unit size: BCA_CRYPTO_INLINE_HW when the
+ * profile supports it, else BCA_CRYPTO_INLINE_FALLBACK.
+ */
+enum bca_crypto_impl bca_blkdev_crypto_for(const struct bca_blkdev *d,
+					   const char *mode, uint32_t data_unit_size);
+
+/* ------------------------------------------------------------------ */
 /* Device-mapper                                                       */
 /* ------------------------------------------------------------------ */
 
@@ -253,6 +316,185 @@ const char *bca_dm_device_get_target(const struct bca_dm_device *dev);
 unsigned int bca_dm_device_get_target_count(const struct bca_dm_device *dev);
 uint64_t bca_dm_device_get_sectors(const struct bca_dm_device *dev);
 dev_t bca_dm_device_get_devno(const struct bca_dm_device *dev);
+
+/* ------------------------------------------------------------------ */
+/* fscrypt policies and keys                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Secrets (keys) in memory that is locked against swapping, excluded from
+ * core dumps and wiped with explicit_bzero() when freed.  Locking is best
+ * effort: a process over its RLIMIT_MEMLOCK still gets the memory.
+ */
+struct bca_secret;
+
+/* A zeroed secret of size bytes (at least 1). Returns 0, -EINVAL or -ENOMEM. */
+int bca_secret_new(size_t size, struct bca_secret **out);
+/*
+ * Reads fd to its end with read(2) (no stdio buffer keeps a copy) into a
+ * new secret.  Returns 0, -EFBIG when fd holds more than max bytes (the
+ * secret is not returned then), -ENOMEM or the read error.  The caller
+ * checks the minimum size, which depends on what the key is for.
+ */
+int bca_secret_read_fd(int fd, size_t max, struct bca_secret **out);
+void *bca_secret_get_data(struct bca_secret *s);
+size_t bca_secret_get_size(const struct bca_secret *s);
+/* Shrinks the secret's size to size (<= the current one); the rest is wiped. */
+int bca_secret_set_size(struct bca_secret *s, size_t size);
+/* Wipes and frees. NULL is ignored. */
+void bca_secret_free(struct bca_secret *s);
+
+/* Sizes of fscrypt key identifiers (v2) and descriptors (v1), in bytes. */
+#define BCA_FSCRYPT_KEY_IDENTIFIER_SIZE	16
+#define BCA_FSCRYPT_KEY_DESCRIPTOR_SIZE	8
+/* Raw key sizes the kernel can accept (FS_IOC_ADD_ENCRYPTION_KEY). */
+#define BCA_FSCRYPT_MIN_KEY_SIZE	16
+#define BCA_FSCRYPT_MAX_KEY_SIZE	64
+/* Largest hardware-wrapped key (BLK_CRYPTO_MAX_HW_WRAPPED_KEY_SIZE). */
+#define BCA_HW_WRAPPED_KEY_MAX_SIZE	128
+
+/*
+ * An encryption policy as the kernel stores it.  Modes are FSCRYPT_MODE_*
+ * numbers, flags FSCRYPT_POLICY_FLAG* bits; key holds the v2 identifier or,
+ * in its first 8 bytes, the v1 descriptor.  reserved must be zero.
+ */
+struct bca_fscrypt_policy {
+	uint8_t version;		/* 1 or 2 */
+	uint8_t contents_mode;
+	uint8_t filenames_mode;
+	uint8_t flags;
+	uint8_t log2_data_unit_size;	/* v2 only; 0: the filesystem block size */
+	uint8_t reserved[3];
+	uint8_t key[BCA_FSCRYPT_KEY_IDENTIFIER_SIZE];
+};
+
+/*
+ * Reads the policy of the open file or directory fd
+ * (FS_IOC_GET_ENCRYPTION_POLICY_EX).  Returns 0 or the kernel's error
+ * unchanged, so that callers can word it: -ENODATA (not encrypted),
+ * -ENOTTY / -EOPNOTSUPP (no encryption support), -EINVAL / -EOVERFLOW
+ * (a policy version this library does not know).
+ */
+int bca_fscrypt_get_policy(int fd, struct bca_fscrypt_policy *pol);
+/*
+ * Sets the policy of the empty directory fd (FS_IOC_SET_ENCRYPTION_POLICY),
+ * v1 or v2.  Returns 0 (also when the same policy is already set) or the
+ * kernel's error: -EEXIST (another policy), -ENOTEMPTY, -ENOTDIR, -EINVAL
+ * (options the kernel or filesystem rejects), -ENOKEY (v2 key not added).
+ */
+int bca_fscrypt_set_policy(int fd, const struct bca_fscrypt_policy *pol);
+
+/* Flags of bca_fscrypt_add_key(). */
+enum {
+	BCA_FSCRYPT_ADD_KEY_HW_WRAPPED = 1 << 0,	/* key is ephemerally hardware-wrapped */
+};
+/*
+ * Adds a key to the filesystem holding fd (FS_IOC_ADD_ENCRYPTION_KEY) and
+ * writes its identifier.  The copy handed to the kernel lives in locked
+ * memory and is wiped.  Returns 0 or the kernel's error.
+ */
+int bca_fscrypt_add_key(int fd, const void *key, size_t size, unsigned int flags,
+			uint8_t identifier[BCA_FSCRYPT_KEY_IDENTIFIER_SIZE]);
+
+/* Flags of bca_fscrypt_remove_key(). */
+enum {
+	BCA_FSCRYPT_REMOVE_KEY_ALL_USERS = 1 << 0,	/* all users' claims (root) */
+};
+/* What bca_fscrypt_remove_key() reports (the kernel's removal status flags). */
+enum {
+	BCA_FSCRYPT_REMOVAL_FILES_BUSY = 1 << 0,	/* some files are still in use */
+	BCA_FSCRYPT_REMOVAL_OTHER_USERS = 1 << 1,	/* other users still hold the key */
+};
+/*
+ * Removes the caller's claim (or every user's) to a key from the filesystem
+ * holding fd.  *removal (may be NULL) gets BCA_FSCRYPT_REMOVAL_* bits.
+ * Returns 0 or the kernel's error (-ENOKEY: not added, or not by this user).
+ */
+int bca_fscrypt_remove_key(int fd, const uint8_t identifier[BCA_FSCRYPT_KEY_IDENTIFIER_SIZE],
+			   unsigned int flags, unsigned int *removal);
+
+/* The kernel's view of a key (FS_IOC_GET_ENCRYPTION_KEY_STATUS). */
+struct bca_fscrypt_key_status {
+	enum bca_key_status status;	/* PRESENT, ABSENT, INCOMPLETELY_REMOVED or UNKNOWN */
+	uint32_t raw_status;		/* FSCRYPT_KEY_STATUS_* as the kernel said it */
+	uint32_t status_flags;		/* FSCRYPT_KEY_STATUS_FLAG_*: 1 = added by this user */
+	uint32_t user_count;		/* users who added the key, v2 keys only */
+};
+int bca_fscrypt_key_status(int fd, const uint8_t identifier[BCA_FSCRYPT_KEY_IDENTIFIER_SIZE],
+			   struct bca_fscrypt_key_status *st);
+
+/*
+ * Hardware-wrapped keys, through the block device fd (BLKCRYPTO*KEY, 6.15).
+ * out gets the resulting key; out_size is its capacity on entry and its
+ * length on return (BCA_HW_WRAPPED_KEY_MAX_SIZE is always enough).  Returns
+ * 0 or the kernel's error: -EOPNOTSUPP or -ENOTTY without such hardware.
+ *  import:   raw key -> long-term wrapped key
+ *  generate: new key made by the hardware -> long-term wrapped key
+ *  prepare:  long-term wrapped key -> ephemerally-wrapped key (for add_key)
+ */
+int bca_hw_wrapped_key_import(int fd, const void *raw, size_t raw_size,
+			      void *out, size_t *out_size);
+int bca_hw_wrapped_key_generate(int fd, void *out, size_t *out_size);
+int bca_hw_wrapped_key_prepare(int fd, const void *lt_key, size_t lt_size,
+			       void *out, size_t *out_size);
+
+/* What bca_dio_plan_new() concluded. */
+enum bca_dio_plan_status {
+	BCA_DIO_PLAN_OK = 0,
+	BCA_DIO_PLAN_NO_INLINECRYPT,	/* the mount has no effective inlinecrypt option */
+	BCA_DIO_PLAN_FS_UNSUPPORTED,	/* the filesystem has no inline encryption (not ext4/f2fs) */
+	BCA_DIO_PLAN_MODE_NO_INLINE,	/* the contents mode has no blk-crypto equivalent */
+	BCA_DIO_PLAN_DEVICE_NO_CONFIG,	/* the device's hardware lacks a usable mode/size/DUN */
+	BCA_DIO_PLAN_LAST
+};
+
+/*
+ * A policy choice that lets new files in a directory get direct I/O through
+ * blk-crypto: from the mount's superblock options, the filesystem block
+ * size and the crypto profile of the device under the mount in sysfs
+ * (queue/crypto/: modes with their data unit sizes, max_dun_bits).
+ * Without a profile blk-crypto-fallback serves the files.
+ */
+struct bca_dio_plan;
+
+/*
+ * Plans for the directory path (relative to dirfd) and contents mode
+ * (FSCRYPT_MODE_*).  Returns 0 with a plan in *out, whatever its status,
+ * or a negative error when the directory or its mount cannot be examined.
+ */
+int bca_dio_plan_new(struct bca_ctx *ctx, int dirfd, const char *path,
+		     int contents_mode, struct bca_dio_plan **out);
+void bca_dio_plan_free(struct bca_dio_plan *p);
+enum bca_dio_plan_status bca_dio_plan_get_status(const struct bca_dio_plan *p);
+/* BCA_CRYPTO_INLINE_HW or BCA_CRYPTO_INLINE_FALLBACK. */
+enum bca_crypto_impl bca_dio_plan_get_crypto_impl(const struct bca_dio_plan *p);
+/* FSCRYPT_POLICY_FLAG_IV_INO_LBLK_* to set (0: none). */
+unsigned int bca_dio_plan_get_flags(const struct bca_dio_plan *p);
+/* For the policy: 0 keeps the block size as data unit. */
+unsigned int bca_dio_plan_get_log2_data_unit_size(const struct bca_dio_plan *p);
+uint32_t bca_dio_plan_get_data_unit_size(const struct bca_dio_plan *p);
+uint32_t bca_dio_plan_get_block_size(const struct bca_dio_plan *p);
+/* The device's profile: 0 when it has none. */
+unsigned int bca_dio_plan_get_max_dun_bits(const struct bca_dio_plan *p);
+unsigned int bca_dio_plan_get_num_keyslots(const struct bca_dio_plan *p);
+/* Bitmask of the data unit sizes the device supports for the mode (0: no profile). */
+uint32_t bca_dio_plan_get_device_data_unit_sizes(const struct bca_dio_plan *p);
+/* DUN bits a policy without IV_INO_LBLK flags needs on this filesystem. */
+unsigned int bca_dio_plan_get_file_dun_bits(const struct bca_dio_plan *p);
+/* Mount point, filesystem type, superblock options, device name ("" if unknown). */
+const char *bca_dio_plan_get_mountpoint(const struct bca_dio_plan *p);
+const char *bca_dio_plan_get_fstype(const struct bca_dio_plan *p);
+const char *bca_dio_plan_get_super_options(const struct bca_dio_plan *p);
+const char *bca_dio_plan_get_device_name(const struct bca_dio_plan *p);
+
+/*
+ * Creates an unnamed file in the directory fd (O_TMPFILE: it inherits the
+ * directory's policy and vanishes on close) and reports its direct I/O
+ * alignment (statx STATX_DIOALIGN; 0 = no direct I/O).  Returns 0 or the
+ * error: -EOPNOTSUPP when the filesystem has no O_TMPFILE or the kernel
+ * does not report the alignment.
+ */
+int bca_dio_probe_new_file(int dirfd, uint32_t *mem_align, uint32_t *offset_align);
 
 /* ------------------------------------------------------------------ */
 /* Names                                                               */

@@ -153,3 +153,57 @@ BCA_EXPORT dev_t bca_dm_device_get_devno(const struct bca_dm_device *d)
 {
 	return makedev(d->major, d->minor);
 }
+
+/* The type field of the first line of a "dmsetup table" listing. */
+static int first_target_of_listing(const char *line, char *buf, size_t size)
+{
+	unsigned long long start, len;
+	char type[32];
+
+	if (sscanf(line, "%llu %llu %31s", &start, &len, type) != 3)
+		return -BCA_ERR_PARSE;
+	return snprintf(buf, size, "%s", type) >= (int)size ? -ENAMETOOLONG : 0;
+}
+
+int bca_dm_target_type(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
+		       const char *name, char *buf, size_t size)
+{
+	uint64_t start, length;
+	char *type = NULL, *params, path[256], line[512];
+	struct dm_task *dmt;
+	int rc;
+
+	if (*ctx->sysroot) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/dm-tables/%s", name);
+		f = bca_sys_fopen(ctx, path);
+		if (!f)
+			return -errno;
+		rc = fgets(line, sizeof(line), f) ? first_target_of_listing(line, buf, size)
+						 : -BCA_ERR_PARSE;
+		fclose(f);
+		return rc;
+	}
+	rc = dm_check_available(ctx);
+	if (rc < 0)
+		return rc;
+	dm_enter(ctx);
+	dmt = dm_task_create(DM_DEVICE_TABLE);
+	rc = -ENOMEM;
+	if (!dmt)
+		goto out;
+	rc = -EIO;
+	if (!dm_task_set_major(dmt, (int)major) || !dm_task_set_minor(dmt, (int)minor) ||
+	    !dm_task_run(dmt))
+		goto out;
+	dm_get_next_target(dmt, NULL, &start, &length, &type, &params);
+	rc = -ENOENT;
+	if (type)
+		rc = snprintf(buf, size, "%s", type) >= (int)size ? -ENAMETOOLONG : 0;
+out:
+	if (dmt)
+		dm_task_destroy(dmt);
+	dm_leave();
+	return rc;
+}

@@ -63,6 +63,15 @@ bool bca_opt_has(const char *opts, const char *opt, const char **value);
 /* dio.c */
 const struct bca_statx *bca_file_statx(const struct bca_file *f);
 
+/* dm.c */
+/*
+ * The first target type of dm device MAJ:MIN (named name): from the kernel
+ * through libdevmapper, or with a sysroot from the recorded table
+ * SYSROOT/dm-tables/NAME (dmsetup table output).
+ */
+int bca_dm_target_type(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
+		       const char *name, char *buf, size_t size);
+
 /* fscrypt.c */
 struct bca_policy {
 	int version;			/* 0: none */

@@ -179,3 +179,76 @@ $TMP/plain"
 	run "$BLKCRYPT_QUERY" file --require-dio "$TMP/missing"
 	[ "$status" -eq 32 ]
 }
+
+# --- device, on the recorded trees of tests/fixtures/mksysroot -----------
+
+sysroot() {
+	SYSROOT=$TMP/sysroot
+	"$FIXTURES/mksysroot" "$1" "$SYSROOT"
+}
+
+@test "device: a disk without inline crypto has no profile and uses the fallback" {
+	sysroot stack
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,KIND,PROFILE,MODES,FILE-CRYPTO sda
+	[ "$status" -eq 0 ]
+	assert_eq "$output" 'NAME="sda" KIND="disk" PROFILE="none" MODES="" FILE-CRYPTO="inline-fallback"'
+}
+
+@test "device: a hardware profile with modes, data unit sizes, DUN bits, keyslots" {
+	sysroot stack
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J nvme0n1
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '.devices[0] | [.name, .kind, .profile, .modes, ."dun-bits", .keyslots, ."key-types", ."file-crypto"]' <<<"$output")" \
+		'["nvme0n1","disk","hardware","AES-128-CBC-ESSIV:4096 AES-256-XTS:512,4096",64,32,null,"inline-hw"]'
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -n -o KEY-TYPES nvme0n1
+	assert_eq "$output" "raw"
+}
+
+@test "device: dm-linear passes the profile through, down to the disk" {
+	sysroot stack
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,TARGET,PASSTHROUGH,PROFILE,FILE-CRYPTO dm-0
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '.devices[0] | [.name, .target, .passthrough, .profile, ."file-crypto"]' <<<"$output")" \
+		'["dm-0","linear",true,"passthrough","inline-hw"]'
+	assert_eq "$(jq -c '.devices[0].children[0] | [.name, .profile, .children[0].name]' <<<"$output")" \
+		'["nvme0n1p1","hardware","nvme0n1"]'
+}
+
+@test "device: dm-crypt does not pass inline crypto through" {
+	sysroot stack
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,TARGET,PASSTHROUGH,PROFILE,FILE-CRYPTO 253:1
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '.devices[0] | [.name, .target, .passthrough, .profile, ."file-crypto", .children[0].profile]' <<<"$output")" \
+		'["dm-1","crypt",false,"none","inline-fallback","hardware"]'
+}
+
+@test "device: the tree is drawn in table output" {
+	sysroot stack
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -o NAME dm-2
+	assert_eq "$output" "NAME
+dm-2
+\`-sda"
+}
+
+@test "device: unknown device: exit 32 with a clear message" {
+	sysroot stack
+	run --separate-stderr "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" nosuchdev
+	[ "$status" -eq 32 ]
+	assert_eq "$stderr" "blkcrypt-query: nosuchdev: No such file or directory"
+	run --separate-stderr "$BLKCRYPT_QUERY" device --sysroot "$TMP/none" sda
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "blkcrypt-query: $TMP/none: No such file or directory"
+}
+
+@test "device: a path on a filesystem without a block device" {
+	run --separate-stderr "$BLKCRYPT_QUERY" device /proc/self
+	[ "$status" -eq 32 ]
+	assert_eq "$stderr" "blkcrypt-query: /proc/self: not a block device, nor on a filesystem with one"
+}
+
+@test "device --help lists every column" {
+	run "$BLKCRYPT_QUERY" device --help
+	for col in NAME MAJ:MIN KIND TARGET PASSTHROUGH PROFILE MODES DUN-BITS KEYSLOTS KEY-TYPES FILE-CRYPTO; do
+		[[ "$output" == *" $col "* ]] || { echo "missing $col"; return 1; }
+	done
+}

@@ -14,6 +14,8 @@
 static const struct cli_cmd commands[] = {
 	{ "file", cmd_file, "[options] PATH...",
 	  "direct I/O verdict, alignment and encryption of files" },
+	{ "device", cmd_device, "[options] DEVICE...",
+	  "inline-crypto capabilities down a device stack" },
 	{ NULL, NULL, NULL, NULL }
 };
 

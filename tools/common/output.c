@@ -131,6 +131,11 @@ struct libscols_line *out_new_line(struct out *o)
 	return scols_table_new_line(o->tb, NULL);
 }
 
+struct libscols_line *out_new_child(struct out *o, struct libscols_line *parent)
+{
+	return scols_table_new_line(o->tb, parent);
+}
+
 static int cell_index(const struct out *o, int id)
 {
 	for (size_t i = 0; i < o->ncols; i++)

@@ -60,6 +60,8 @@ bool out_has_column(const struct out *o, int id);
 /* Creates the table; call after option parsing. Returns 0 or -ENOMEM. */
 int out_start(struct out *o);
 struct libscols_line *out_new_line(struct out *o);
+/* A line below parent, for tree output (a column with SCOLS_FL_TREE). */
+struct libscols_line *out_new_child(struct out *o, struct libscols_line *parent);
 /* Cell setters by column id; columns not selected are ignored. NULL = unknown. */
 void out_set_str(struct out *o, struct libscols_line *ln, int id, const char *s);
 void out_set_u64(struct out *o, struct libscols_line *ln, int id, uint64_t v);

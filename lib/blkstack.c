@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Block devices as a stack: a device's inline-crypto profile from sysfs
+ * (queue/crypto/, 5.18+), and the devices below it (a partition's disk, a
+ * dm device's slaves), with what each device-mapper layer does with inline
+ * crypto.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define MAX_MODES 8
+#define MAX_LOWER 16
+
+struct bca_blkdev {
+	char name[64];
+	unsigned int major, minor;
+	enum bca_blkdev_kind kind;
+	bool has_profile;
+	uint32_t num_keyslots;
+	uint32_t max_dun_bits;
+	unsigned int key_types;
+	size_t nmodes;
+	struct { char name[32]; uint64_t dus_mask; } modes[MAX_MODES];
+	char dm_name[128];
+	char target[32];
+	size_t nlower;
+	dev_t lower[MAX_LOWER];
+};
+
+/* dm targets with DM_TARGET_PASSES_CRYPTO (striped from 6.15) */
+static const char *const passthrough_targets[] = { "linear", "flakey", "striped" };
+
+/* snprintf for paths; a truncated path is never opened. */
+static __attribute__((format(printf, 3, 4)))
+int pathf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size) {
+		buf[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+static bool sys_exists(struct bca_ctx *ctx, const char *path)
+{
+	int fd = bca_sys_open(ctx, path, O_PATH);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* Reads "MAJ:MIN" from a sysfs dev attribute. */
+static int read_devno(struct bca_ctx *ctx, const char *path, dev_t *out)
+{
+	char buf[32];
+	unsigned int ma, mi;
+	int rc = bca_sys_read_str(ctx, path, buf, sizeof(buf));
+
+	if (rc < 0)
+		return rc;
+	if (sscanf(buf, "%u:%u", &ma, &mi) != 2)
+		return -BCA_ERR_PARSE;
+	*out = makedev(ma, mi);
+	return 0;
+}
+
+static int cmp_mode(const void *a, const void *b)
+{
+	return strcmp(a, b);	/* the name is the first member */
+}
+
+static void read_modes(struct bca_ctx *ctx, struct bca_blkdev *d, const char *crypto)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	uint64_t v;
+	DIR *dir;
+	int fd;
+
+	pathf(path, sizeof(path), "%s/modes", crypto);
+	fd = bca_sys_open(ctx, path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dir)) && d->nmodes < MAX_MODES) {
+		if (de->d_name[0] == '.')
+			continue;
+		pathf(path, sizeof(path), "%s/modes/%s", crypto, de->d_name);
+		if (bca_sys_read_u64(ctx, path, 16, &v) < 0)
+			continue;
+		snprintf(d->modes[d->nmodes].name, sizeof(d->modes[0].name), "%.31s", de->d_name);
+		d->modes[d->nmodes++].dus_mask = v;
+	}
+	closedir(dir);
+	/* readdir order is the filesystem's: sort for stable output */
+	qsort(d->modes, d->nmodes, sizeof(d->modes[0]), cmp_mode);
+}
+
+/*
+ * A partition has no queue/ of its own: its profile is its disk's.  Key
+ * type files exist only from 6.15, and only for supported types; before,
+ * blk-crypto took raw keys only.
+ */
+static void read_profile(struct bca_ctx *ctx, struct bca_blkdev *d, const char *base)
+{
+	char crypto[PATH_MAX], path[PATH_MAX];
+	uint64_t v;
+
+	pathf(crypto, sizeof(crypto), "%s%s/queue/crypto", base,
+		 d->kind == BCA_BLKDEV_PART ? "/.." : "");
+	pathf(path, sizeof(path), "%s/num_keyslots", crypto);
+	if (bca_sys_read_u64(ctx, path, 10, &v) < 0)
+		return;
+	d->has_profile = true;
+	d->num_keyslots = (uint32_t)v;
+	pathf(path, sizeof(path), "%s/max_dun_bits", crypto);
+	if (bca_sys_read_u64(ctx, path, 10, &v) == 0)
+		d->max_dun_bits = (uint32_t)v;
+	pathf(path, sizeof(path), "%s/raw_keys", crypto);
+	if (sys_exists(ctx, path))
+		d->key_types |= BCA_KEY_TYPE_RAW;
+	pathf(path, sizeof(path), "%s/hw_wrapped_keys", crypto);
+	if (sys_exists(ctx, path))
+		d->key_types |= BCA_KEY_TYPE_HW_WRAPPED;
+	if (!d->key_types)
+		d->key_types = BCA_KEY_TYPE_RAW;
+	read_modes(ctx, d, crypto);
+}
+
+/* The devices below: a partition's disk, or a dm device's slaves. */
+static void read_lower(struct bca_ctx *ctx, struct bca_blkdev *d, const char *base)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	if (d->kind == BCA_BLKDEV_PART) {
+		pathf(path, sizeof(path), "%s/../dev", base);
+		if (read_devno(ctx, path, &d->lower[0]) == 0)
+			d->nlower = 1;
+		return;
+	}
+	pathf(path, sizeof(path), "%s/slaves", base);
+	fd = bca_sys_open(ctx, path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dir)) && d->nlower < MAX_LOWER) {
+		if (de->d_name[0] == '.')
+			continue;
+		pathf(path, sizeof(path), "%s/slaves/%s/dev", base, de->d_name);
+		if (read_devno(ctx, path, &d->lower[d->nlower]) == 0)
+			d->nlower++;
+	}
+	closedir(dir);
+}
+
+BCA_EXPORT int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct bca_blkdev **out)
+{
+	struct bca_blkdev *d;
+	char base[64], path[PATH_MAX];
+	int rc;
+
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->major = major(devno);
+	d->minor = minor(devno);
+	pathf(base, sizeof(base), "/sys/dev/block/%u:%u", d->major, d->minor);
+	rc = bca_blkdev_name(ctx, d->major, d->minor, d->name, sizeof(d->name));
+	if (rc < 0) {
+		free(d);
+		return rc == -ENOENT ? -ENODEV : rc;
+	}
+	pathf(path, sizeof(path), "%s/dm/name", base);
+	if (bca_sys_read_str(ctx, path, d->dm_name, sizeof(d->dm_name)) >= 0) {
+		d->kind = BCA_BLKDEV_DM;
+		if (bca_dm_target_type(ctx, d->major, d->minor, d->dm_name,
+				       d->target, sizeof(d->target)) < 0)
+			d->target[0] = '\0';
+	} else {
+		pathf(path, sizeof(path), "%s/partition", base);
+		d->kind = sys_exists(ctx, path) ? BCA_BLKDEV_PART :
+			  !strncmp(d->name, "loop", 4) ? BCA_BLKDEV_LOOP : BCA_BLKDEV_DISK;
+	}
+	read_profile(ctx, d, base);
+	read_lower(ctx, d, base);
+	*out = d;
+	return 0;
+}
+
+/*
+ * SPEC is MAJ:MIN, a kernel name ("nvme0n1", "dm-0"), a block device
+ * node, or any other path, meaning the device holding it.
+ */
+BCA_EXPORT int bca_blkdev_query(struct bca_ctx *ctx, const char *spec, struct bca_blkdev **out)
+{
+	unsigned int ma, mi;
+	char path[PATH_MAX], extra;
+	struct stat st;
+	dev_t devno;
+
+	if (!ctx || !spec || !out)
+		return -EINVAL;
+	if (sscanf(spec, "%u:%u%c", &ma, &mi, &extra) == 2)
+		return bca_blkdev_query_devno(ctx, makedev(ma, mi), out);
+	if (!strchr(spec, '/') && strlen(spec) < 64) {
+		pathf(path, sizeof(path), "/sys/class/block/%s/dev", spec);
+		if (read_devno(ctx, path, &devno) == 0)
+			return bca_blkdev_query_devno(ctx, devno, out);
+	}
+	if (stat(spec, &st) < 0)
+		return -errno;
+	devno = S_ISBLK(st.st_mode) ? st.st_rdev : st.st_dev;
+	if (major(devno) == 0)
+		return -ENODEV;	/* btrfs, overlayfs, tmpfs: no single block device */
+	return bca_blkdev_query_devno(ctx, devno, out);
+}
+
+BCA_EXPORT void bca_blkdev_free(struct bca_blkdev *d)
+{
+	free(d);
+}
+
+BCA_EXPORT const char *bca_blkdev_get_name(const struct bca_blkdev *d) { return d->name; }
+BCA_EXPORT dev_t bca_blkdev_get_devno(const struct bca_blkdev *d) { return makedev(d->major, d->minor); }
+BCA_EXPORT enum bca_blkdev_kind bca_blkdev_get_kind(const struct bca_blkdev *d) { return d->kind; }
+BCA_EXPORT bool bca_blkdev_has_crypto_profile(const struct bca_blkdev *d) { return d->has_profile; }
+BCA_EXPORT uint32_t bca_blkdev_get_num_keyslots(const struct bca_blkdev *d) { return d->num_keyslots; }
+BCA_EXPORT uint32_t bca_blkdev_get_max_dun_bits(const struct bca_blkdev *d) { return d->max_dun_bits; }
+BCA_EXPORT unsigned int bca_blkdev_get_key_types(const struct bca_blkdev *d) { return d->key_types; }
+BCA_EXPORT size_t bca_blkdev_get_mode_count(const struct bca_blkdev *d) { return d->nmodes; }
+
+BCA_EXPORT const char *bca_blkdev_get_mode_name(const struct bca_blkdev *d, size_t i)
+{
+	return i < d->nmodes ? d->modes[i].name : NULL;
+}
+
+BCA_EXPORT uint64_t bca_blkdev_get_mode_dus_mask(const struct bca_blkdev *d, size_t i)
+{
+	return i < d->nmodes ? d->modes[i].dus_mask : 0;
+}
+
+BCA_EXPORT const char *bca_blkdev_get_dm_name(const struct bca_blkdev *d)
+{
+	return d->kind == BCA_BLKDEV_DM ? d->dm_name : NULL;
+}
+
+BCA_EXPORT const char *bca_blkdev_get_dm_target(const struct bca_blkdev *d)
+{
+	return d->kind == BCA_BLKDEV_DM && d->target[0] ? d->target : NULL;
+}
+
+BCA_EXPORT int bca_blkdev_passes_crypto(const struct bca_blkdev *d)
+{
+	if (d->kind == BCA_BLKDEV_PART)
+		return 1;
+	if (d->kind != BCA_BLKDEV_DM)
+		return -1;
+	if (!d->target[0])
+		return -1;
+	for (size_t i = 0; i < BCA_ARRAY_SIZE(passthrough_targets); i++)
+		if (!strcmp(d->target, passthrough_targets[i]))
+			return 1;
+	return 0;
+}
+
+BCA_EXPORT size_t bca_blkdev_get_lower_count(const struct bca_blkdev *d) { return d->nlower; }
+
+BCA_EXPORT dev_t bca_blkdev_get_lower(const struct bca_blkdev *d, size_t i)
+{
+	return i < d->nlower ? d->lower[i] : 0;
+}
+
+BCA_EXPORT enum bca_crypto_impl bca_blkdev_crypto_for(const struct bca_blkdev *d,
+						       const char *mode, uint32_t data_unit_size)
+{
+	for (size_t i = 0; i < d->nmodes; i++)
+		if (!strcmp(d->modes[i].name, mode))
+			return (d->modes[i].dus_mask & data_unit_size) ? BCA_CRYPTO_INLINE_HW
+									: BCA_CRYPTO_INLINE_FALLBACK;
+	return BCA_CRYPTO_INLINE_FALLBACK;
+}

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* blkcrypt-query device: inline-crypto capabilities down a device stack. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "blkcryptadm.h"
+#include "cli.h"
+#include "output.h"
+#include "query.h"
+
+/* Stacks deeper than this are cut (and a loop in sysfs cannot hang us). */
+#define MAX_DEPTH 16
+
+enum {
+	COL_NAME, COL_MAJMIN, COL_KIND, COL_TARGET, COL_PASSES, COL_PROFILE, COL_MODES,
+	COL_DUN_BITS, COL_KEYSLOTS, COL_KEY_TYPES, COL_FILE_CRYPTO,
+};
+
+static const struct col_info infos[] = {
+	[COL_NAME] = { "NAME", 0.2, SCOLS_FL_TREE, COL_STR, "kernel device name" },
+	[COL_MAJMIN] = { "MAJ:MIN", 6, 0, COL_STR, "device number" },
+	[COL_KIND] = { "KIND", 4, 0, COL_STR, "disk, part, dm or loop" },
+	[COL_TARGET] = { "TARGET", 6, 0, COL_STR, "device-mapper target type" },
+	[COL_PASSES] = { "PASSTHROUGH", 3, 0, COL_BOOL, "whether the layer passes inline crypto through (dm: linear, flakey, striped)" },
+	[COL_PROFILE] = { "PROFILE", 8, 0, COL_STR, "crypto profile: hardware, passthrough (dm), none" },
+	[COL_MODES] = { "MODES", 0.3, 0, COL_STR, "modes and data unit sizes, e.g. AES-256-XTS:512,4096" },
+	[COL_DUN_BITS] = { "DUN-BITS", 3, SCOLS_FL_RIGHT, COL_NUM, "maximum data unit number bits" },
+	[COL_KEYSLOTS] = { "KEYSLOTS", 3, SCOLS_FL_RIGHT, COL_NUM, "number of keyslots" },
+	[COL_KEY_TYPES] = { "KEY-TYPES", 4, 0, COL_STR, "accepted key types: raw, hw-wrapped" },
+	[COL_FILE_CRYPTO] = { "FILE-CRYPTO", 8, 0, COL_STR, "who encrypts a file with the default policy (AES-256-XTS, 4096-byte data units) on this device mounted with inlinecrypt" },
+};
+
+static const int default_cols[] = {
+	COL_NAME, COL_KIND, COL_TARGET, COL_PASSES, COL_PROFILE, COL_MODES,
+	COL_DUN_BITS, COL_KEYSLOTS, COL_FILE_CRYPTO,
+};
+
+static const char *kind_name(enum bca_blkdev_kind k)
+{
+	static const char *const names[] = { "disk", "part", "dm", "loop" };
+
+	return (unsigned int)k < 4 ? names[k] : "unknown";
+}
+
+static void modes_string(const struct bca_blkdev *d, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < bca_blkdev_get_mode_count(d) && len < size; i++) {
+		uint64_t mask = bca_blkdev_get_mode_dus_mask(d, i);
+		const char *sep = "";
+
+		len += snprintf(buf + len, size - len, "%s%s:", i ? " " : "",
+				bca_blkdev_get_mode_name(d, i));
+		for (int bit = 0; bit < 64 && len < size; bit++)
+			if (mask & (1ULL << bit)) {
+				len += snprintf(buf + len, size - len, "%s%llu", sep, 1ULL << bit);
+				sep = ",";
+			}
+	}
+}
+
+static void fill_line(struct out *o, struct libscols_line *ln, const struct bca_blkdev *d)
+{
+	char buf[512];
+	dev_t dev = bca_blkdev_get_devno(d);
+	int passes = bca_blkdev_passes_crypto(d);
+	unsigned int kt = bca_blkdev_get_key_types(d);
+	bool profile = bca_blkdev_has_crypto_profile(d);
+
+	out_set_str(o, ln, COL_NAME, bca_blkdev_get_name(d));
+	snprintf(buf, sizeof(buf), "%u:%u", major(dev), minor(dev));
+	out_set_str(o, ln, COL_MAJMIN, buf);
+	out_set_str(o, ln, COL_KIND, kind_name(bca_blkdev_get_kind(d)));
+	out_set_str(o, ln, COL_TARGET, bca_blkdev_get_dm_target(d));
+	if (passes >= 0)
+		out_set_bool(o, ln, COL_PASSES, passes);
+	out_set_str(o, ln, COL_PROFILE, !profile ? "none" :
+		    bca_blkdev_get_kind(d) == BCA_BLKDEV_DM ? "passthrough" : "hardware");
+	if (!profile)
+		goto file_crypto;
+	modes_string(d, buf, sizeof(buf));
+	out_set_str(o, ln, COL_MODES, buf);
+	out_set_u64(o, ln, COL_DUN_BITS, bca_blkdev_get_max_dun_bits(d));
+	out_set_u64(o, ln, COL_KEYSLOTS, bca_blkdev_get_num_keyslots(d));
+	snprintf(buf, sizeof(buf), "%s%s%s", kt & BCA_KEY_TYPE_RAW ? "raw" : "",
+		 (kt & BCA_KEY_TYPE_RAW) && (kt & BCA_KEY_TYPE_HW_WRAPPED) ? "," : "",
+		 kt & BCA_KEY_TYPE_HW_WRAPPED ? "hw-wrapped" : "");
+	out_set_str(o, ln, COL_KEY_TYPES, buf);
+file_crypto:
+	out_set_str(o, ln, COL_FILE_CRYPTO,
+		    bca_crypto_impl_name(bca_blkdev_crypto_for(d, "AES-256-XTS", 4096)));
+}
+
+static int add_stack(struct out *o, struct bca_ctx *ctx, const struct bca_blkdev *d,
+		     struct libscols_line *parent, int depth)
+{
+	struct libscols_line *ln = out_new_child(o, parent);
+	int rc = 0;
+
+	if (!ln)
+		return -ENOMEM;
+	fill_line(o, ln, d);
+	if (depth >= MAX_DEPTH)
+		return 0;
+	for (size_t i = 0; i < bca_blkdev_get_lower_count(d) && rc == 0; i++) {
+		struct bca_blkdev *lower;
+
+		rc = bca_blkdev_query_devno(ctx, bca_blkdev_get_lower(d, i), &lower);
+		if (rc < 0)
+			break;
+		rc = add_stack(o, ctx, lower, ln, depth + 1);
+		bca_blkdev_free(lower);
+	}
+	return rc;
+}
+
+static void device_help(void)
+{
+	printf("Usage:\n %s device [options] DEVICE|PATH...\n\n", cli_prog);
+	fputs("Show the inline-crypto capabilities of a block device and of every device\n"
+	      "below it (partition's disk, device-mapper slaves).  DEVICE is a device node,\n"
+	      "a kernel name (dm-0) or MAJ:MIN; any other PATH means its filesystem's device.\n\n"
+	      "Options:\n"
+	      "     --sysroot <dir>    read a recorded sysfs tree below <dir>\n", stdout);
+	out_help_options(stdout);
+	fputs(" -h, --help             display this help\n", stdout);
+	out_help_columns(infos, sizeof(infos) / sizeof(infos[0]), stdout);
+	printf("\nExit status: 0 all devices reported, 32 none could be, 64 some could not,\n"
+	       "2 usage error, 1 other failure.  See blkcrypt-query(8).\n");
+}
+
+enum { OPT_SYSROOT = 256 };
+
+int cmd_device(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		OUT_LONGOPTS,
+		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *sysroot = NULL;
+	struct bca_ctx *ctx = NULL;
+	struct out o;
+	int c, rc, failed = 0, handled = 0;
+
+	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "devices",
+		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
+	while ((c = getopt_long(argc, argv, OUT_SHORTOPTS "h", longopts, NULL)) != -1) {
+		if (out_option(&o, c, optarg))
+			continue;
+		switch (c) {
+		case OPT_SYSROOT:
+			sysroot = optarg;
+			break;
+		case 'h':
+			device_help();
+			return EXIT_OK;
+		default:
+			cli_usage_error("device: bad usage");
+		}
+	}
+	if (optind >= argc)
+		cli_usage_error("device: no device given");
+
+	rc = bca_new(&ctx);
+	if (rc == 0 && sysroot) {
+		rc = bca_set_sysroot(ctx, sysroot);
+		if (rc < 0) {
+			cli_path_error(sysroot, rc);
+			bca_unref(ctx);
+			return EXIT_FAIL;
+		}
+	}
+	if (rc == 0)
+		rc = out_start(&o);
+	if (rc < 0) {
+		cli_warnx("%s", bca_strerror(rc));
+		bca_unref(ctx);
+		out_free(&o);
+		return EXIT_FAIL;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct bca_blkdev *d;
+
+		rc = bca_blkdev_query(ctx, argv[i], &d);
+		if (rc == -ENODEV) {
+			cli_warnx("%s: not a block device, nor on a filesystem with one", argv[i]);
+			failed++;
+			continue;
+		}
+		if (rc == 0) {
+			rc = add_stack(&o, ctx, d, NULL, 0);
+			bca_blkdev_free(d);
+		}
+		if (rc < 0) {
+			cli_path_error(argv[i], rc);
+			failed++;
+			continue;
+		}
+		handled++;
+	}
+	if (handled)
+		out_print(&o);
+	out_free(&o);
+	bca_unref(ctx);
+	if (!handled)
+		return EXIT_NONE_HANDLED;
+	return failed ? EXIT_SOME_FAILED : EXIT_OK;
+}

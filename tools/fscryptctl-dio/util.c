@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* fscryptctl-dio helpers: argument handling and fscryptctl's messages. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blkcryptadm.h"
+#include "cli.h"
+#include "fscryptctl.h"
+
+void handle_no_options(int *argc, char ***argv)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+
+	if (getopt_long(*argc, *argv, "", none, NULL) != -1)
+		usage(stderr);
+	*argc -= optind;
+	*argv += optind;
+}
+
+const char *describe_fscrypt_error(int err)
+{
+	switch (err) {
+	case ENOTTY:
+		return "your kernel is too old to support filesystem encryption, or the "
+		       "filesystem you are using does not support encryption";
+	case EOPNOTSUPP:
+		return "filesystem encryption has been disabled in the kernel config, or "
+		       "you need to enable encryption on your filesystem (see the README "
+		       "for more detailed instructions).";
+	default:
+		return strerror(err);
+	}
+}
+
+const char *describe_get_policy_error(int err)
+{
+	switch (err) {
+	case ENODATA:
+		return "file or directory not encrypted";
+	case EINVAL:
+	case EOVERFLOW:
+		return "file or directory uses an unrecognized encryption policy version";
+	default:
+		return describe_fscrypt_error(err);
+	}
+}
+
+const char *describe_set_policy_error(int err)
+{
+	switch (err) {
+	case EEXIST:
+		return "file or directory already encrypted";
+	case EINVAL:
+		return "invalid encryption options provided";
+	default:
+		return describe_fscrypt_error(err);
+	}
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool hex_to_bytes(const char *hex, uint8_t *bytes, size_t n)
+{
+	if (strlen(hex) != 2 * n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		bytes[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
+void bytes_to_hex(const uint8_t *bytes, size_t n, char *buf)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		buf[2 * i] = digits[bytes[i] >> 4];
+		buf[2 * i + 1] = digits[bytes[i] & 15];
+	}
+	buf[2 * n] = '\0';
+}
+
+bool parse_key_identifier(const char *hex, uint8_t id[16])
+{
+	if (hex_to_bytes(hex, id, BCA_FSCRYPT_KEY_IDENTIFIER_SIZE))
+		return true;
+	fprintf(stderr, "error: invalid key identifier: %s\n", hex);
+	return false;
+}
+
+struct bca_secret *read_key(const char *key_file, size_t min, size_t max)
+{
+	struct bca_secret *key = NULL;
+	int fd = STDIN_FILENO, rc;
+
+	if (key_file) {
+		fd = open(key_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			fprintf(stderr, "error: opening %s: %s\n", key_file, strerror(errno));
+			return NULL;
+		}
+	}
+	rc = bca_secret_read_fd(fd, max, &key);
+	if (key_file)
+		close(fd);
+	if (rc == -EFBIG) {
+		fprintf(stderr, "error: key was too long; it can be at most %zu bytes\n", max);
+		return NULL;
+	}
+	if (rc == -ENOMEM) {
+		fputs("error: failed to allocate memory\n", stderr);
+		return NULL;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "error: reading from %s: %s\n",
+			key_file ? key_file : "stdin", strerror(-rc));
+		return NULL;
+	}
+	if (bca_secret_get_size(key) < min) {
+		fprintf(stderr, "error: key was too short; it must be at least %zu bytes\n", min);
+		bca_secret_free(key);
+		return NULL;
+	}
+	return key;
+}
+
+bool write_stdout(const void *buf, size_t size)
+{
+	const char *p = buf;
+
+	while (size) {
+		ssize_t n = write(STDOUT_FILENO, p, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "error: writing to stdout: %s\n", strerror(errno));
+			return false;
+		}
+		p += n;
+		size -= (size_t)n;
+	}
+	return true;
+}
+
+void print_policy_flags(unsigned int flags)
+{
+	static const int padding[] = { 4, 8, 16, 32 };
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} names[] = {
+		{ 0x04, "DIRECT_KEY" },
+		{ 0x08, "IV_INO_LBLK_64" },
+		{ 0x10, "IV_INO_LBLK_32" },
+	};
+
+	printf("PAD_%d", padding[flags & 3]);
+	flags &= ~3u;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (flags & names[i].bit) {
+			printf(", %s", names[i].name);
+			flags &= ~names[i].bit;
+		}
+	}
+	if (flags)
+		printf(", Unknown (%02x)", flags);
+}
+
+/*
+ * cli_parse_u64() reads "010" as octal and "0x20" as hex; fscryptctl's
+ * atoi() reads both as decimal (10, 0).  Accept digits only and drop
+ * leading zeros, so that every plain decimal means what it meant there.
+ */
+bool parse_decimal(const char *s, uint64_t max, uint64_t *out)
+{
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return false;
+	while (s[0] == '0' && s[1])
+		s++;
+	return cli_parse_u64(s, 0, max, out) == 0;
+}
