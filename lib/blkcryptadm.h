@@ -199,6 +199,19 @@ int bca_file_get_filenames_mode(const struct bca_file *f);
 unsigned int bca_file_get_policy_flags(const struct bca_file *f);
 uint32_t bca_file_get_data_unit_size(const struct bca_file *f);
 
+/*
+ * Proves the verdict for PATH: writes 1 MiB with O_DIRECT to a scratch file
+ * in PATH's directory (PATH itself if it is a directory), reads it back
+ * with O_DIRECT, and checks with mincore(2) whether the data stayed in the
+ * page cache.  The scratch file is an O_TMPFILE or unlinked at once; PATH
+ * is never opened for writing.  *verdict gets BCA_DIO_YES (nothing cached),
+ * BCA_DIO_BUFFERED (pages cached: the silent fallback) or BCA_DIO_NO
+ * (O_DIRECT refused); *cached_pages (may be NULL) the pages found cached.
+ * Returns 0 or a negative error (-EACCES: the directory is not writable).
+ */
+int bca_file_probe(struct bca_ctx *ctx, int dirfd, const char *path,
+		   enum bca_dio_verdict *verdict, uint64_t *cached_pages);
+
 /* Flags for bca_file_walk(). */
 enum {
 	BCA_WALK_FOLLOW_SYMLINKS = 1 << 0,	/* follow symlinks (cycles are detected) */

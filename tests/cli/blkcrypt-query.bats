@@ -252,3 +252,15 @@ dm-2
 		[[ "$output" == *" $col "* ]] || { echo "missing $col"; return 1; }
 	done
 }
+
+@test "--probe with --recursive is a usage error" {
+	run --separate-stderr "$BLKCRYPT_QUERY" file --probe -R "$TMP"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--probe writes 1 MiB per file: not with --recursive"* ]]
+}
+
+@test "getopt's own messages name the program and the command" {
+	run --separate-stderr "$BLKCRYPT_QUERY" file --bogus "$TMP"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "blkcrypt-query file: unrecognized option '--bogus'"* ]]
+}

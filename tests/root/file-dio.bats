@@ -142,3 +142,32 @@ query() {
 	[ "$status" -eq 0 ]
 	assert_eq "$output" 'DIO="buffered" REASON="no-inlinecrypt" COUNT="1"'
 }
+
+@test "--probe proves the silent fallback on the encrypted file and agrees with the inference" {
+	local before
+	before=$(ls -A "$WORK/mnt/enc")
+	run --separate-stderr "$BLKCRYPT_QUERY" file --probe -r -n -o DIO,PROBE,CACHED "$WORK/mnt/enc/file"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	read -r dio probe cached <<<"$output"
+	assert_eq "$dio $probe" "buffered buffered"
+	[ "$cached" -gt 0 ]
+	# the scratch file is gone and the user's file untouched
+	assert_eq "$(ls -A "$WORK/mnt/enc")" "$before"
+}
+
+@test "--probe measures real direct I/O on the plain filesystem: nothing cached" {
+	run --separate-stderr "$BLKCRYPT_QUERY" file --probe -r -n -o DIO,PROBE,CACHED "$WORK/mnt/plain"
+	[ "$status" -eq 0 ]
+	assert_eq "$output" "yes yes 0"
+}
+
+@test "--probe in a directory it cannot write to: a clear error" {
+	if ! setpriv --reuid=65534 --regid=65534 --clear-groups "$BLKCRYPT_QUERY" --version >/dev/null 2>&1; then
+		skip "the build tree is not reachable for an unprivileged user"
+	fi
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$BLKCRYPT_QUERY" file --probe "$WORK/mnt/plain"
+	[ "$status" -eq 32 ]
+	assert_eq "$stderr" "blkcrypt-query: $WORK/mnt/plain: probe: Permission denied"
+}

@@ -19,7 +19,7 @@ enum {
 	COL_PATH, COL_TYPE, COL_VERDICT, COL_REASON, COL_DIO_MEM, COL_DIO_OFFSET,
 	COL_DIO_READ_OFFSET, COL_AWU_MIN, COL_AWU_MAX, COL_ENCRYPTION, COL_CONTENTS,
 	COL_FILENAMES, COL_FLAGS, COL_DUSIZE, COL_KEY, COL_CRYPTO, COL_DEVICE,
-	COL_FSTYPE, COL_SOURCE, COL_EXPLAIN,
+	COL_FSTYPE, COL_SOURCE, COL_EXPLAIN, COL_PROBE, COL_CACHED,
 };
 
 static const struct col_info infos[] = {
@@ -43,6 +43,8 @@ static const struct col_info infos[] = {
 	[COL_FSTYPE] = { "FSTYPE", 5, 0, COL_STR, "filesystem type" },
 	[COL_SOURCE] = { "SOURCE", 8, 0, COL_STR, "where the verdict comes from: kernel or inferred" },
 	[COL_EXPLAIN] = { "EXPLAIN", 0.5, SCOLS_FL_WRAP, COL_STR, "the verdict in a sentence, with the alignment O_DIRECT needs" },
+	[COL_PROBE] = { "PROBE", 8, 0, COL_STR, "with --probe: the verdict measured with O_DIRECT and mincore" },
+	[COL_CACHED] = { "CACHED", 5, SCOLS_FL_RIGHT, COL_NUM, "with --probe: pages of the probe's 1 MiB found in the page cache" },
 };
 
 static const int default_cols[] = {
@@ -115,6 +117,10 @@ static void add_file_line(struct out *o, struct libscols_line *ln, const char *p
 /* Counts per verdict and reason, for the summary of a scan. */
 struct scan {
 	struct out *o;
+	struct bca_ctx *ctx;
+	bool probe;
+	bool error_printed;	/* the last error was already reported */
+	unsigned long mismatches;
 	bool summary_only;
 	bool require_dio;
 	unsigned long counts[BCA_DIO_BUFFERED + 1][BCA_REASON_LAST];
@@ -133,17 +139,51 @@ static void count(struct scan *sc, const struct bca_file *f)
 		sc->not_dio++;
 }
 
+/*
+ * Runs the probe and compares it with the inference.  A disagreement means
+ * the inference is wrong for this kernel: say so loudly, it is a bug.
+ */
+static int probe(struct scan *sc, const char *path, const struct bca_file *f,
+		 struct libscols_line *ln)
+{
+	enum bca_dio_verdict inferred = bca_file_get_verdict(f), measured;
+	uint64_t cached;
+	int rc = bca_file_probe(sc->ctx, AT_FDCWD, path, &measured, &cached);
+
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s: probe: %s\n", cli_prog, path, bca_strerror(rc));
+		sc->error_printed = true;
+		return rc;
+	}
+	if (ln) {
+		out_set_str(sc->o, ln, COL_PROBE, bca_dio_verdict_name(measured));
+		out_set_u64(sc->o, ln, COL_CACHED, cached);
+	}
+	if (S_ISREG(bca_file_get_mode(f)) && inferred != BCA_DIO_UNKNOWN && inferred != measured) {
+		sc->mismatches++;
+		fprintf(stderr, "%s: %s: MISMATCH: inferred '%s' but the probe measured '%s' "
+			"(%llu pages cached): please report this with the output of "
+			"'%s file -J -o +EXPLAIN %s'\n", cli_prog, path,
+			bca_dio_verdict_name(inferred), bca_dio_verdict_name(measured),
+			(unsigned long long)cached, cli_prog, path);
+	}
+	if (measured != BCA_DIO_YES && inferred == BCA_DIO_YES)
+		sc->not_dio++;	/* the proof wins over the inference */
+	return 0;
+}
+
 static int report(struct scan *sc, const char *path, const struct bca_file *f)
 {
+	struct libscols_line *ln = NULL;
+
 	count(sc, f);
 	if (!sc->summary_only) {
-		struct libscols_line *ln = out_new_line_streaming(sc->o);
-
+		ln = out_new_line_streaming(sc->o);
 		if (!ln)
 			return -ENOMEM;
 		add_file_line(sc->o, ln, path, f);
 	}
-	return 0;
+	return sc->probe ? probe(sc, path, f, ln) : 0;
 }
 
 /* Walk callback: directories are walked, not reported. */
@@ -213,11 +253,14 @@ static void file_help(void)
 	      "     --cross-mounts     with -R, descend into other mounted filesystems\n"
 	      " -s, --summary          print counts per verdict and reason, not files\n"
 	      "     --require-dio      exit 3 when a file would not get real direct I/O\n"
+	      " -p, --probe            prove the verdict: O_DIRECT on a scratch file next to\n"
+	      "                        PATH, then mincore; a mismatch is reported, exit 1\n"
 	      " -L, --no-dereference   report a symlink itself, not its target\n", stdout);
 	out_help_options(stdout);
 	fputs(" -h, --help             display this help\n", stdout);
 	out_help_columns(infos, sizeof(infos) / sizeof(infos[0]), stdout);
-	printf("\nExit status: 0 all paths reported, 3 --require-dio and a file without\n"
+	printf("\nExit status: 0 all paths reported, 1 failure or a --probe mismatch,\n"
+	       "3 --require-dio and a file without\n"
 	       "real direct I/O, 32 none of the paths could be handled, 64 some could\n"
 	       "not, 2 usage error, 1 other failure.  See blkcrypt-query(8).\n");
 }
@@ -233,6 +276,7 @@ int cmd_file(int argc, char **argv)
 		{ "cross-mounts", no_argument, NULL, OPT_CROSS_MOUNTS },
 		{ "summary", no_argument, NULL, 's' },
 		{ "require-dio", no_argument, NULL, OPT_REQUIRE_DIO },
+		{ "probe", no_argument, NULL, 'p' },
 		{ "no-dereference", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -246,7 +290,7 @@ int cmd_file(int argc, char **argv)
 
 	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "files",
 		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
-	while ((c = getopt_long(argc, argv, OUT_SHORTOPTS "RsLh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, OUT_SHORTOPTS "RsLph", longopts, NULL)) != -1) {
 		if (out_option(&o, c, optarg))
 			continue;
 		switch (c) {
@@ -265,6 +309,9 @@ int cmd_file(int argc, char **argv)
 		case OPT_REQUIRE_DIO:
 			sc.require_dio = true;
 			break;
+		case 'p':
+			sc.probe = true;
+			break;
 		case 'L':
 			qflags |= BCA_QUERY_NOFOLLOW;
 			break;
@@ -279,9 +326,15 @@ int cmd_file(int argc, char **argv)
 		cli_usage_error("file: no path given");
 	if (wflags && !recursive)
 		cli_usage_error("file: --follow and --cross-mounts need --recursive");
+	if (sc.probe && recursive)
+		cli_usage_error("file: --probe writes 1 MiB per file: not with --recursive");
+	if (sc.probe && !out_has_column(&o, COL_PROBE)) {
+		out_option(&o, 'o', "+PROBE,CACHED");
+	}
 
 	sc.o = &o;
 	rc = bca_new(&ctx);
+	sc.ctx = ctx;
 	if (rc == 0)
 		rc = out_start(&o);
 	if (rc < 0) {
@@ -302,7 +355,9 @@ int cmd_file(int argc, char **argv)
 			bca_file_free(f);
 		}
 		if (rc < 0) {
-			cli_path_error(argv[i], rc);
+			if (!sc.error_printed)
+				cli_path_error(argv[i], rc);
+			sc.error_printed = false;
 			failed++;
 			continue;
 		}
@@ -321,5 +376,7 @@ int cmd_file(int argc, char **argv)
 		return EXIT_NONE_HANDLED;
 	if (failed || sc.errors)
 		return EXIT_SOME_FAILED;
+	if (sc.mismatches)
+		return EXIT_FAIL;
 	return sc.require_dio && sc.not_dio ? EXIT_NOT_DIO : EXIT_OK;
 }

@@ -69,8 +69,14 @@ int cli_dispatch(const struct cli_cmd *cmds, void (*help)(void), int argc, char 
 	if (name[0] == '-')
 		cli_usage_error("unrecognized option '%s' before the command", name);
 	for (const struct cli_cmd *c = cmds; c->name; c++)
-		if (!strcmp(c->name, name))
+		if (!strcmp(c->name, name)) {
+			/* getopt's own messages start with argv[0]: "prog cmd: ..." */
+			static char self[128];
+
+			snprintf(self, sizeof(self), "%s %s", cli_prog, name);
+			argv[1] = self;
 			return c->fn(argc - 1, argv + 1);
+		}
 	cli_usage_error("unknown command '%s'", name);
 }
 
