@@ -1,25 +1,102 @@
 #!/usr/bin/env bats
-# fscryptctl-dio: command table, usage errors, check_dio on plain files.
+# fscryptctl-dio without root: fscryptctl 1.3.0's dispatch, usage and
+# argument errors (exit 1, "error: ..." and the usage on stderr), our
+# additions' usage errors (exit 2), and check_dio on plain files.
 
 load ../helpers/common
+bats_require_minimum_version 1.5.0
 
-@test "--help goes to stdout and exits 0" {
+@test "--help goes to stdout and exits 0, with every fscryptctl command" {
 	run --separate-stderr "$FSCRYPTCTL_DIO" --help
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"check_dio"* ]]
 	[ -z "$stderr" ]
+	for cmd in add_key remove_key key_status get_policy set_policy \
+		import_hw_wrapped_key generate_hw_wrapped_key prepare_hw_wrapped_key check_dio; do
+		[[ "$output" == *"fscryptctl-dio $cmd "* ]] || { echo "no $cmd"; false; }
+	done
+	[[ "$output" == *"--for-dio"* && "$output" == *"--key-file"* ]]
 }
 
-@test "--version" {
-	run "$FSCRYPTCTL_DIO" --version
+@test "-h anywhere before -- wins, as in fscryptctl" {
+	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy --bogus -h
 	[ "$status" -eq 0 ]
-	[[ "$output" == "fscryptctl-dio (blkcryptadm) "* ]]
+	[ -z "$stderr" ]
+	[[ "$output" == *"Usage:"* ]]
+	run --separate-stderr "$FSCRYPTCTL_DIO" get_policy -- -h
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "error: opening -h: No such file or directory"
 }
 
-@test "unknown command: usage error, exit 2" {
+@test "--version, -v and -V" {
+	for opt in --version -v -V; do
+		run "$FSCRYPTCTL_DIO" "$opt"
+		[ "$status" -eq 0 ]
+		[[ "$output" == "fscryptctl-dio (blkcryptadm) "* ]]
+	done
+}
+
+@test "unknown command: error and usage on stderr, exit 1 (fscryptctl's behaviour)" {
 	run --separate-stderr "$FSCRYPTCTL_DIO" nope
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == "error: invalid command: nope"$'\n\nUsage:\n'* ]]
+}
+
+@test "no command: error and usage on stderr, exit 1" {
+	run --separate-stderr "$FSCRYPTCTL_DIO"
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == "error: no command specified"$'\n\nUsage:\n'* ]]
+}
+
+@test "unknown option of a command: getopt's message and the usage, exit 1" {
+	run --separate-stderr "$FSCRYPTCTL_DIO" get_policy --bogus /
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "get_policy: unrecognized option '--bogus'"$'\n\nUsage:\n'* ]]
+	run --separate-stderr "$FSCRYPTCTL_DIO" add_key --all-users /
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "add_key: unrecognized option '--all-users'"* ]]
+	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy --padding
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "set_policy: option '--padding' requires an argument"* ]]
+}
+
+@test "set_policy argument errors come before any file access" {
+	local id=00112233445566778899aabbccddeeff dir=$BATS_TEST_TMPDIR/none
+	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy --contents=XTS "$id" "$dir"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "error: invalid contents mode: XTS"
+	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy --padding=32abc "$id" "$dir"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "error: invalid padding: 32abc"
+	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy --data-unit-size=0x1000 "$id" "$dir"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "error: invalid data unit size: 0x1000"
+	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy "${id:1}" "$dir"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "error: invalid key identifier: ${id:1}"
+	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy "$id" "$dir"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "error: opening $dir: No such file or directory"
+}
+
+@test "set_policy --for-dio with options it chooses itself: usage error, exit 2" {
+	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy --for-dio --iv-ino-lblk-64 \
+		00112233445566778899aabbccddeeff "$BATS_TEST_TMPDIR"
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"Try 'fscryptctl-dio --help' for more information." ]]
+	assert_eq "$stderr" "fscryptctl-dio: --for-dio chooses the flags and data unit size itself: it cannot be combined with --iv-ino-lblk-64
+Try 'fscryptctl-dio --help' for more information."
+}
+
+@test "add_key checks the key size before the mountpoint" {
+	run --separate-stderr "$FSCRYPTCTL_DIO" add_key "$BATS_TEST_TMPDIR/none" < <(head -c 15 /dev/zero)
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	assert_eq "$stderr" "error: key was too short; it must be at least 16 bytes"
+	run --separate-stderr "$FSCRYPTCTL_DIO" add_key "$BATS_TEST_TMPDIR/none" < <(head -c 65 /dev/zero)
+	assert_eq "$stderr" "error: key was too long; it can be at most 64 bytes"
+	run --separate-stderr "$FSCRYPTCTL_DIO" add_key "$BATS_TEST_TMPDIR/none" < <(head -c 64 /dev/zero)
+	assert_eq "$stderr" "error: opening $BATS_TEST_TMPDIR/none: No such file or directory"
 }
 
 @test "check_dio on a directory says not a regular file" {
@@ -32,4 +109,10 @@ load ../helpers/common
 	run --separate-stderr "$FSCRYPTCTL_DIO" check_dio "$BATS_TEST_TMPDIR/none"
 	[ "$status" -eq 32 ]
 	assert_eq "$stderr" "fscryptctl-dio: $BATS_TEST_TMPDIR/none: No such file or directory"
+}
+
+@test "check_dio without a path: usage error, exit 2" {
+	run --separate-stderr "$FSCRYPTCTL_DIO" check_dio
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"Try 'fscryptctl-dio --help' for more information." ]]
 }

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* fscryptctl-dio key_status: is a key present on a filesystem, and for whom. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blkcryptadm.h"
+#include "fscryptctl.h"
+
+#define ADDED_BY_SELF	0x1	/* FSCRYPT_KEY_STATUS_FLAG_ADDED_BY_SELF */
+
+int cmd_key_status(int argc, char **argv)
+{
+	uint8_t id[BCA_FSCRYPT_KEY_IDENTIFIER_SIZE];
+	struct bca_fscrypt_key_status st;
+	uint32_t other;
+	int fd, rc;
+
+	handle_no_options(&argc, &argv);
+	if (argc != 2) {
+		fputs("error: must specify a key identifier and a mountpoint\n", stderr);
+		return EXIT_FAILURE;
+	}
+	if (!parse_key_identifier(argv[0], id))
+		return EXIT_FAILURE;
+	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "error: opening %s: %s\n", argv[1], strerror(errno));
+		return EXIT_FAILURE;
+	}
+	rc = bca_fscrypt_key_status(fd, id, &st);
+	close(fd);
+	if (rc < 0) {
+		fprintf(stderr, "error: getting key status: %s\n", describe_fscrypt_error(-rc));
+		return EXIT_FAILURE;
+	}
+	switch (st.status) {
+	case BCA_KEY_PRESENT:
+		fputs("Present", stdout);
+		if (st.user_count || st.status_flags) {
+			printf(" (user_count=%u", st.user_count);
+			if (st.status_flags & ADDED_BY_SELF)
+				fputs(", added_by_self", stdout);
+			other = st.status_flags & ~(uint32_t)ADDED_BY_SELF;
+			if (other)
+				printf(", unknown_flags=0x%08x", other);
+			putchar(')');
+		}
+		putchar('\n');
+		break;
+	case BCA_KEY_ABSENT:
+		puts("Absent");
+		break;
+	case BCA_KEY_INCOMPLETELY_REMOVED:
+		puts("Incompletely removed");
+		break;
+	default:
+		printf("Unknown status (%u)\n", st.raw_status);
+	}
+	return EXIT_SUCCESS;
+}

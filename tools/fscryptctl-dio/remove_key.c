@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* fscryptctl-dio remove_key: drop a key (one user's claim or all) from a filesystem. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blkcryptadm.h"
+#include "fscryptctl.h"
+
+int cmd_remove_key(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "all-users", no_argument, NULL, 256 },
+		{ NULL, 0, NULL, 0 }
+	};
+	uint8_t id[BCA_FSCRYPT_KEY_IDENTIFIER_SIZE];
+	unsigned int flags = 0, removal = 0;
+	int c, fd, rc;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c != 256)
+			usage(stderr);
+		flags |= BCA_FSCRYPT_REMOVE_KEY_ALL_USERS;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 2) {
+		fputs("error: must specify a key identifier and a mountpoint\n", stderr);
+		return EXIT_FAILURE;
+	}
+	if (!parse_key_identifier(argv[0], id))
+		return EXIT_FAILURE;
+	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "error: opening %s: %s\n", argv[1], strerror(errno));
+		return EXIT_FAILURE;
+	}
+	rc = bca_fscrypt_remove_key(fd, id, flags, &removal);
+	close(fd);
+	if (rc < 0) {
+		fprintf(stderr, "error: removing key: %s\n", describe_fscrypt_error(-rc));
+		return EXIT_FAILURE;
+	}
+	/* fscryptctl prints these on stdout and still succeeds */
+	if (removal & BCA_FSCRYPT_REMOVAL_OTHER_USERS)
+		puts("warning: other users still have this key added");
+	else if (removal & BCA_FSCRYPT_REMOVAL_FILES_BUSY)
+		puts("warning: some files using this key are still in-use");
+	return EXIT_SUCCESS;
+}
