@@ -264,3 +264,11 @@ dm-2
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "blkcrypt-query file: unrecognized option '--bogus'"* ]]
 }
+
+@test "fs without a mount point is a usage error; a missing one exit 32" {
+	run --separate-stderr "$BLKCRYPT_QUERY" fs
+	[ "$status" -eq 2 ]
+	run --separate-stderr "$BLKCRYPT_QUERY" fs "$TMP/none"
+	[ "$status" -eq 32 ]
+	assert_eq "$stderr" "blkcrypt-query: $TMP/none: No such file or directory"
+}

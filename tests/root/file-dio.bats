@@ -171,3 +171,25 @@ query() {
 	[ "$status" -eq 32 ]
 	assert_eq "$stderr" "blkcrypt-query: $WORK/mnt/plain: probe: Permission denied"
 }
+
+@test "fs: encryption supported, inlinecrypt not in effect, every mode buffered" {
+	run "$BLKCRYPT_QUERY" fs -J "$WORK/mnt"
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '[.filesystems[] | [.fstype, .encrypt, .dio, .crypto, .reason]] | unique' <<<"$output")" \
+		'[["ext4",true,false,"fs-layer","no-inlinecrypt"]]'
+	assert_eq "$(jq -r '[.filesystems[].contents] | join(" ")' <<<"$output")" \
+		"AES-256-XTS AES-128-CBC Adiantum SM4-XTS"
+	assert_eq "$(jq -r '.filesystems[0]."block-size"' <<<"$output")" \
+		"$(stat -f -c %S "$WORK/mnt")"
+}
+
+@test "fs: a filesystem without the encrypt feature says so" {
+	truncate -s 32M "$WORK/plain.img"
+	mkfs.ext4 -q -F "$WORK/plain.img"
+	mkdir -p "$WORK/plainmnt"
+	mount -o loop "$WORK/plain.img" "$WORK/plainmnt"
+	run "$BLKCRYPT_QUERY" fs -r -n -o ENCRYPT,DIO,CRYPTO,REASON "$WORK/plainmnt"
+	umount "$WORK/plainmnt"
+	[ "$status" -eq 0 ]
+	assert_eq "$(sort -u <<<"$output")" "no no none no-encrypt-feature"
+}

@@ -16,6 +16,8 @@ static const struct cli_cmd commands[] = {
 	  "direct I/O verdict, alignment and encryption of files" },
 	{ "device", cmd_device, "[options] DEVICE...",
 	  "inline-crypto capabilities down a device stack" },
+	{ "fs", cmd_fs, "[options] MOUNTPOINT...",
+	  "which fscrypt policies get direct I/O on a filesystem" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -5,5 +5,6 @@
 /* blkcrypt-query subcommands, one file each. */
 int cmd_file(int argc, char **argv);
 int cmd_device(int argc, char **argv);
+int cmd_fs(int argc, char **argv);
 
 #endif /* BCA_QUERY_H */

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * blkcrypt-query fs: what a filesystem offers encrypted direct I/O, one
+ * line per contents mode with the policy that would get it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/fscrypt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "blkcryptadm.h"
+#include "cli.h"
+#include "output.h"
+#include "query.h"
+
+enum {
+	COL_MOUNTPOINT, COL_FSTYPE, COL_DEVICE, COL_BLOCK_SIZE, COL_INLINECRYPT,
+	COL_ENCRYPT, COL_CONTENTS, COL_DIO, COL_CRYPTO, COL_FLAGS, COL_DUSIZE, COL_REASON,
+};
+
+static const struct col_info infos[] = {
+	[COL_MOUNTPOINT] = { "MOUNTPOINT", 0.2, 0, COL_STR, "mount point of the filesystem" },
+	[COL_FSTYPE] = { "FSTYPE", 5, 0, COL_STR, "filesystem type" },
+	[COL_DEVICE] = { "DEVICE", 6, 0, COL_STR, "block device" },
+	[COL_BLOCK_SIZE] = { "BLOCK-SIZE", 5, SCOLS_FL_RIGHT, COL_NUM, "filesystem block size" },
+	[COL_INLINECRYPT] = { "INLINECRYPT", 3, 0, COL_BOOL, "inlinecrypt in effect (a kernel without blk-crypto drops it silently)" },
+	[COL_ENCRYPT] = { "ENCRYPT", 3, 0, COL_BOOL, "the filesystem supports fscrypt (ext4: -O encrypt)" },
+	[COL_CONTENTS] = { "CONTENTS", 8, 0, COL_STR, "contents encryption mode of the policy" },
+	[COL_DIO] = { "DIO", 3, 0, COL_BOOL, "whether files with this policy get real direct I/O" },
+	[COL_CRYPTO] = { "CRYPTO", 8, 0, COL_STR, "who would encrypt: inline-hw, inline-fallback, fs-layer, none (no fscrypt)" },
+	[COL_FLAGS] = { "FLAGS", 8, 0, COL_STR, "policy flags the policy needs" },
+	[COL_DUSIZE] = { "DU-SIZE", 5, SCOLS_FL_RIGHT, COL_NUM, "data unit size of the policy" },
+	[COL_REASON] = { "REASON", 10, 0, COL_STR, "why not: no-encrypt-feature, no-inlinecrypt, fs-no-inline-crypt, mode-no-inline, device-no-config" },
+};
+
+static const int default_cols[] = {
+	COL_MOUNTPOINT, COL_FSTYPE, COL_BLOCK_SIZE, COL_INLINECRYPT, COL_ENCRYPT,
+	COL_CONTENTS, COL_DIO, COL_CRYPTO, COL_FLAGS, COL_DUSIZE, COL_REASON,
+};
+
+/* The contents modes a policy may use, in fscryptctl's order of preference. */
+static const int contents_modes[] = {
+	FSCRYPT_MODE_AES_256_XTS, FSCRYPT_MODE_AES_128_CBC, FSCRYPT_MODE_ADIANTUM, 7 /* SM4-XTS */,
+};
+
+static const char *status_name(enum bca_dio_plan_status s)
+{
+	static const char *const names[] = {
+		[BCA_DIO_PLAN_OK] = NULL,
+		[BCA_DIO_PLAN_NO_INLINECRYPT] = "no-inlinecrypt",
+		[BCA_DIO_PLAN_FS_UNSUPPORTED] = "fs-no-inline-crypt",
+		[BCA_DIO_PLAN_MODE_NO_INLINE] = "mode-no-inline",
+		[BCA_DIO_PLAN_DEVICE_NO_CONFIG] = "device-no-config",
+	};
+
+	return (unsigned int)s < BCA_DIO_PLAN_LAST ? names[s] : "unknown";
+}
+
+static bool fs_supports_encryption(const char *path)
+{
+	struct bca_fscrypt_policy pol;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return false;
+	rc = bca_fscrypt_get_policy(fd, &pol);
+	close(fd);
+	return rc == 0 || rc == -ENODATA;
+}
+
+static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mode, bool encrypt)
+{
+	struct bca_dio_plan *p;
+	struct libscols_line *ln;
+	enum bca_dio_plan_status st;
+	unsigned int flags;
+	int rc = bca_dio_plan_new(ctx, AT_FDCWD, path, mode, &p);
+
+	if (rc < 0)
+		return rc;
+	ln = out_new_line(o);
+	if (!ln) {
+		bca_dio_plan_free(p);
+		return -ENOMEM;
+	}
+	st = bca_dio_plan_get_status(p);
+	flags = bca_dio_plan_get_flags(p);
+	out_set_str(o, ln, COL_MOUNTPOINT, bca_dio_plan_get_mountpoint(p));
+	out_set_str(o, ln, COL_FSTYPE, bca_dio_plan_get_fstype(p));
+	out_set_str(o, ln, COL_DEVICE, bca_dio_plan_get_device_name(p));
+	out_set_u64(o, ln, COL_BLOCK_SIZE, bca_dio_plan_get_block_size(p));
+	out_set_bool(o, ln, COL_INLINECRYPT, st != BCA_DIO_PLAN_NO_INLINECRYPT &&
+		     st != BCA_DIO_PLAN_FS_UNSUPPORTED);
+	out_set_bool(o, ln, COL_ENCRYPT, encrypt);
+	out_set_str(o, ln, COL_CONTENTS, bca_fscrypt_mode_name(mode));
+	out_set_bool(o, ln, COL_DIO, encrypt && st == BCA_DIO_PLAN_OK);
+	out_set_str(o, ln, COL_CRYPTO, bca_crypto_impl_name(!encrypt ? BCA_CRYPTO_NONE :
+		    st == BCA_DIO_PLAN_OK ? bca_dio_plan_get_crypto_impl(p) : BCA_CRYPTO_FS_LAYER));
+	if (st == BCA_DIO_PLAN_OK) {
+		out_set_str(o, ln, COL_FLAGS, flags & FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64 ? "IV_INO_LBLK_64" :
+					      flags & FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32 ? "IV_INO_LBLK_32" : "");
+		out_set_u64(o, ln, COL_DUSIZE, bca_dio_plan_get_data_unit_size(p));
+	}
+	out_set_str(o, ln, COL_REASON, !encrypt ? "no-encrypt-feature" : status_name(st));
+	bca_dio_plan_free(p);
+	return 0;
+}
+
+static void fs_help(void)
+{
+	printf("Usage:\n %s fs [options] MOUNTPOINT...\n\n", cli_prog);
+	fputs("For the filesystem holding each MOUNTPOINT: type, block size, whether\n"
+	      "inlinecrypt is in effect and fscrypt supported, and for each contents mode\n"
+	      "whether files would get direct I/O, who would encrypt them, and the policy\n"
+	      "flags and data unit size that get it (as fscryptctl-dio set_policy --for-dio).\n\n"
+	      "Options:\n", stdout);
+	out_help_options(stdout);
+	fputs(" -h, --help             display this help\n", stdout);
+	out_help_columns(infos, sizeof(infos) / sizeof(infos[0]), stdout);
+	printf("\nExit status: 0 all reported, 32 none could be, 64 some could not,\n"
+	       "2 usage error, 1 other failure.  See blkcrypt-query(8).\n");
+}
+
+int cmd_fs(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		OUT_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct bca_ctx *ctx = NULL;
+	struct out o;
+	int c, rc, failed = 0, handled = 0;
+
+	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "filesystems",
+		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
+	while ((c = getopt_long(argc, argv, OUT_SHORTOPTS "h", longopts, NULL)) != -1) {
+		if (out_option(&o, c, optarg))
+			continue;
+		if (c == 'h') {
+			fs_help();
+			return EXIT_OK;
+		}
+		cli_usage_error("fs: bad usage");
+	}
+	if (optind >= argc)
+		cli_usage_error("fs: no mount point given");
+	rc = bca_new(&ctx);
+	if (rc == 0)
+		rc = out_start(&o);
+	if (rc < 0) {
+		cli_warnx("%s", bca_strerror(rc));
+		bca_unref(ctx);
+		out_free(&o);
+		return EXIT_FAIL;
+	}
+	for (int i = optind; i < argc; i++) {
+		bool encrypt = fs_supports_encryption(argv[i]);
+
+		rc = 0;
+		for (size_t m = 0; m < sizeof(contents_modes) / sizeof(contents_modes[0]) && rc == 0; m++)
+			rc = add_mode(&o, ctx, argv[i], contents_modes[m], encrypt);
+		if (rc < 0) {
+			cli_path_error(argv[i], rc);
+			failed++;
+			continue;
+		}
+		handled++;
+	}
+	if (handled)
+		out_print(&o);
+	out_free(&o);
+	bca_unref(ctx);
+	if (!handled)
+		return EXIT_NONE_HANDLED;
+	return failed ? EXIT_SOME_FAILED : EXIT_OK;
+}
