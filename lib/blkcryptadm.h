@@ -510,6 +510,103 @@ const char *bca_dio_plan_get_device_name(const struct bca_dio_plan *p);
 int bca_dio_probe_new_file(int dirfd, uint32_t *mem_align, uint32_t *offset_align);
 
 /* ------------------------------------------------------------------ */
+/* dm-crypt and dm-inlinecrypt devices                                 */
+/* ------------------------------------------------------------------ */
+
+enum bca_crypt_target {
+	BCA_TARGET_CRYPT = 0,		/* dm-crypt */
+	BCA_TARGET_INLINECRYPT,		/* dm-inlinecrypt (blk-crypto) */
+};
+
+/* Table options (bca_crypt_params.flags). */
+enum {
+	BCA_CRYPT_NO_READ_WORKQUEUE = 1 << 0,	/* dm-crypt: decrypt in the completion context */
+	BCA_CRYPT_NO_WRITE_WORKQUEUE = 1 << 1,	/* dm-crypt: encrypt in the submitting context */
+	BCA_CRYPT_HIGH_PRIORITY = 1 << 2,	/* dm-crypt 1.26: high-priority workqueues */
+	BCA_CRYPT_ALLOW_DISCARDS = 1 << 3,
+	BCA_CRYPT_IV_LARGE_SECTORS = 1 << 4,	/* IVs count sector_size units, not 512 */
+};
+
+/*
+ * What a crypt or inlinecrypt table says.  The key is always a logon key
+ * in the kernel keyring, referenced by description: tables never carry key
+ * bytes.  Set struct_size to sizeof(struct bca_crypt_params).
+ */
+struct bca_crypt_params {
+	uint32_t struct_size;
+	enum bca_crypt_target target;
+	const char *cipher;		/* "aes-xts-plain64" */
+	uint32_t key_size;		/* bytes */
+	const char *key_desc;		/* logon key description */
+	uint64_t iv_offset;		/* sectors added to the IV */
+	dev_t device;			/* backing block device */
+	uint64_t offset;		/* start on the device, 512-byte sectors */
+	uint64_t size;			/* length, 512-byte sectors */
+	uint32_t sector_size;		/* encryption sector size, 0 or 512..4096 */
+	uint32_t flags;			/* BCA_CRYPT_* */
+};
+
+/*
+ * Validates the parameters: -EINVAL for a malformed cipher, key
+ * description, sizes or flags, -EOPNOTSUPP for what the target cannot do
+ * (dm-inlinecrypt: only aes-xts-plain64, no workqueue flags).
+ */
+int bca_crypt_params_check(const struct bca_crypt_params *p);
+/* The table line "0 <size> <target> <params>", as the kernel prints it back. */
+int bca_crypt_format_table(const struct bca_crypt_params *p, char *buf, size_t size);
+/* The lowest target version with everything p uses, and the option that needs it. */
+int bca_crypt_required_version(const struct bca_crypt_params *p, unsigned int version[3],
+			       const char **why);
+
+/* The running kernel's version of dm target TARGET; -ENOENT if it has none. */
+int bca_dm_target_version(struct bca_ctx *ctx, const char *target, unsigned int version[3]);
+/*
+ * Creates device NAME (with UUID, may be NULL) from a one-target table
+ * line, loads and resumes it; on any failure the device is removed again.
+ * Returns 0, -ENODEV without device-mapper, or the step's error.
+ */
+int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char *uuid,
+		    const char *table, bool readonly);
+int bca_dm_remove(struct bca_ctx *ctx, const char *name);
+/*
+ * The live table of single-target device NAME, malloc'd in *out; hex keys
+ * masked as "-" unless showkeys.  *devno (may be NULL) gets its number.
+ */
+int bca_dm_get_table(struct bca_ctx *ctx, const char *name, bool showkeys,
+		     char **out, dev_t *devno);
+
+/* ------------------------------------------------------------------ */
+/* Kernel keyring                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Adds a logon key to the user keyring, reachable from the session keyring. */
+int bca_keyring_add_logon(struct bca_ctx *ctx, const char *desc, const void *key,
+			  size_t size, int32_t *serial);
+/* Removes the logon key DESC from every keyring; -ENOKEY when there is none. */
+int bca_keyring_remove_logon(struct bca_ctx *ctx, const char *desc);
+/* 0 when a logon key DESC is reachable, else -ENOKEY. */
+int bca_keyring_find_logon(const char *desc);
+
+/* ------------------------------------------------------------------ */
+/* Device identity (libblkid)                                          */
+/* ------------------------------------------------------------------ */
+
+struct bca_devid;
+/*
+ * Probes the block device PATH for signatures (filesystem, LUKS, RAID,
+ * partition table) and whether it is in use (mounted or held: an O_EXCL
+ * open fails).  Returns 0, -ENOTBLK, or an open error.
+ */
+int bca_devid_probe(struct bca_ctx *ctx, const char *path, struct bca_devid **out);
+void bca_devid_free(struct bca_devid *id);
+/* Signature type ("ext4", "crypto_LUKS", "dos", "ambiguous"), NULL if none. */
+const char *bca_devid_get_type(const struct bca_devid *id);
+const char *bca_devid_get_uuid(const struct bca_devid *id);
+const char *bca_devid_get_label(const struct bca_devid *id);
+uint64_t bca_devid_get_size(const struct bca_devid *id);
+bool bca_devid_is_busy(const struct bca_devid *id);
+
+/* ------------------------------------------------------------------ */
 /* Names                                                               */
 /* ------------------------------------------------------------------ */
 

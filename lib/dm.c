@@ -207,3 +207,210 @@ out:
 	dm_leave();
 	return rc;
 }
+
+BCA_EXPORT int bca_dm_target_version(struct bca_ctx *ctx, const char *target,
+				     unsigned int version[3])
+{
+	struct dm_task *dmt;
+	struct dm_versions *v, *last;
+	int rc = dm_check_available(ctx);
+
+	if (rc < 0)
+		return rc;
+	dm_enter(ctx);
+	dmt = dm_task_create(DM_DEVICE_LIST_VERSIONS);
+	rc = -ENOMEM;
+	if (!dmt)
+		goto out;
+	rc = -EIO;
+	if (!dm_task_run(dmt))
+		goto out;
+	rc = -ENOENT;
+	v = dm_task_get_versions(dmt);
+	do {
+		last = v;
+		if (!strcmp(v->name, target)) {
+			memcpy(version, v->version, 3 * sizeof(unsigned int));
+			rc = 0;
+			break;
+		}
+		v = (struct dm_versions *)((char *)v + v->next);
+	} while (last != v);
+out:
+	if (dmt)
+		dm_task_destroy(dmt);
+	dm_leave();
+	return rc;
+}
+
+/* Runs a task that creates, resumes or removes a node, synchronised with udev. */
+static int run_with_cookie(struct dm_task *dmt)
+{
+	uint32_t cookie = 0;
+	int ok;
+
+	if (!dm_task_set_cookie(dmt, &cookie, 0))
+		return -EIO;
+	ok = dm_task_run(dmt);
+	dm_udev_wait(cookie);
+	return ok ? 0 : -EIO;
+}
+
+static struct dm_task *named_task(int type, const char *name)
+{
+	struct dm_task *dmt = dm_task_create(type);
+
+	if (dmt && !dm_task_set_name(dmt, name)) {
+		dm_task_destroy(dmt);
+		return NULL;
+	}
+	return dmt;
+}
+
+static int dm_remove_locked(const char *name)
+{
+	struct dm_task *dmt = named_task(DM_DEVICE_REMOVE, name);
+	int rc;
+
+	if (!dmt)
+		return -ENOMEM;
+	dm_task_retry_remove(dmt);
+	rc = run_with_cookie(dmt);
+	if (rc < 0 && dm_task_get_errno(dmt))
+		rc = -dm_task_get_errno(dmt);
+	dm_task_destroy(dmt);
+	return rc;
+}
+
+/*
+ * Create, load, resume as three steps (not libdevmapper's combined create)
+ * so that each can fail on its own in tests; any failure after the create
+ * removes the device again.  The table line may reference a key:
+ * dm_task_secure_data() makes libdevmapper wipe its ioctl buffers.
+ */
+BCA_EXPORT int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char *uuid,
+			       const char *table, bool readonly)
+{
+	unsigned long long start, len;
+	char type[32];
+	const char *params;
+	struct dm_task *dmt = NULL;
+	int rc = dm_check_available(ctx), n = 0;
+
+	if (rc < 0)
+		return rc;
+	if (sscanf(table, "%llu %llu %31s %n", &start, &len, type, &n) != 3 || !n)
+		return -EINVAL;
+	params = table + n;
+	dm_enter(ctx);
+
+	dmt = named_task(DM_DEVICE_CREATE, name);
+	rc = -ENOMEM;
+	if (!dmt || (uuid && !dm_task_set_uuid(dmt, uuid)))
+		goto out;
+	rc = bca_fault("dm-create");
+	if (rc == 0 && !dm_task_run(dmt))
+		rc = dm_task_get_errno(dmt) ? -dm_task_get_errno(dmt) : -EIO;
+	dm_task_destroy(dmt);
+	dmt = NULL;
+	if (rc < 0)
+		goto out;
+
+	dmt = named_task(DM_DEVICE_RELOAD, name);
+	rc = -ENOMEM;
+	if (!dmt || !dm_task_secure_data(dmt) || (readonly && !dm_task_set_ro(dmt)) ||
+	    !dm_task_add_target(dmt, start, len, type, params))
+		goto undo;
+	rc = bca_fault("dm-load");
+	if (rc == 0 && !dm_task_run(dmt))
+		rc = dm_task_get_errno(dmt) ? -dm_task_get_errno(dmt) : -EIO;
+	dm_task_destroy(dmt);
+	dmt = NULL;
+	if (rc < 0)
+		goto undo;
+
+	dmt = named_task(DM_DEVICE_RESUME, name);
+	rc = -ENOMEM;
+	if (!dmt)
+		goto undo;
+	rc = bca_fault("dm-resume");
+	if (rc == 0)
+		rc = run_with_cookie(dmt);
+	dm_task_destroy(dmt);
+	dmt = NULL;
+	if (rc == 0)
+		goto out;
+undo:
+	if (dmt)
+		dm_task_destroy(dmt);
+	dmt = NULL;
+	if (dm_remove_locked(name) < 0)
+		bca_err(ctx, "%s: could not remove the half-made device", name);
+out:
+	if (dmt)
+		dm_task_destroy(dmt);
+	dm_leave();
+	return rc;
+}
+
+BCA_EXPORT int bca_dm_remove(struct bca_ctx *ctx, const char *name)
+{
+	int rc = dm_check_available(ctx);
+
+	if (rc < 0)
+		return rc;
+	dm_enter(ctx);
+	rc = dm_remove_locked(name);
+	dm_leave();
+	return rc;
+}
+
+/*
+ * The live table of a single-target device as "start length type params".
+ * With showkeys false a hex key in crypt/inlinecrypt params is replaced by
+ * "-"; keyring references (":64:logon:desc") are not secret and stay.
+ */
+BCA_EXPORT int bca_dm_get_table(struct bca_ctx *ctx, const char *name, bool showkeys,
+				char **out, dev_t *devno)
+{
+	struct dm_task *dmt;
+	struct dm_info info;
+	uint64_t start, length;
+	char *type = NULL, *params = NULL, *line = NULL;
+	int rc = dm_check_available(ctx);
+
+	if (rc < 0)
+		return rc;
+	dm_enter(ctx);
+	dmt = named_task(DM_DEVICE_TABLE, name);
+	rc = -ENOMEM;
+	if (!dmt || !dm_task_secure_data(dmt))
+		goto out;
+	rc = -EIO;
+	if (!dm_task_run(dmt) || !dm_task_get_info(dmt, &info))
+		goto out;
+	rc = -ENOENT;
+	if (!info.exists)
+		goto out;
+	if (devno)
+		*devno = makedev(info.major, info.minor);
+	dm_get_next_target(dmt, NULL, &start, &length, &type, &params);
+	rc = -ENODATA;
+	if (!type)
+		goto out;
+	rc = -ENOMEM;
+	if (asprintf(&line, "%llu %llu %s %s", (unsigned long long)start,
+		     (unsigned long long)length, type, params ? params : "") < 0)
+		goto out;
+	if (!showkeys && (!strcmp(type, "crypt") || !strcmp(type, "inlinecrypt")))
+		bca_table_mask_key(line);
+	*out = line;
+	rc = 0;
+out:
+	if (params)
+		explicit_bzero(params, strlen(params));
+	if (dmt)
+		dm_task_destroy(dmt);
+	dm_leave();
+	return rc;
+}

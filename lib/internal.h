@@ -72,6 +72,12 @@ const struct bca_statx *bca_file_statx(const struct bca_file *f);
 int bca_dm_target_type(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
 		       const char *name, char *buf, size_t size);
 
+/* fault.c: 0, or -EIO when the test-only BCA_FAULT names this point */
+int bca_fault(const char *point);
+
+/* dmtable.c */
+void bca_table_mask_key(char *line);
+
 /* fscrypt.c */
 struct bca_policy {
 	int version;			/* 0: none */

@@ -39,3 +39,23 @@ load ../helpers/common
 		assert_eq "$stderr" "dmcrypt-inline: device-mapper is not available in this kernel (no /dev/mapper/control)"
 	fi
 }
+
+@test "create: usage errors before touching anything" {
+	run --separate-stderr "$DMCRYPT_INLINE" create onlyname
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"NAME and DEVICE expected"* ]]
+	run --separate-stderr "$DMCRYPT_INLINE" create bad/name /dev/null --key-file /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"invalid device name 'bad/name'"* ]]
+	run --separate-stderr "$DMCRYPT_INLINE" create x /dev/null --target zero --key-file /dev/null
+	[ "$status" -eq 2 ]
+	run --separate-stderr "$DMCRYPT_INLINE" create x /dev/null --key-size 12 --key-file /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--key-size must be a multiple of 8 bits"* ]]
+}
+
+@test "create: a device that is not a block device" {
+	run --separate-stderr "$DMCRYPT_INLINE" create x /dev/null --key-file /dev/null
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "dmcrypt-inline: /dev/null: not a block device"
+}

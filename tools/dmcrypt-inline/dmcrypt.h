@@ -2,7 +2,36 @@
 #ifndef BCA_DMCRYPT_H
 #define BCA_DMCRYPT_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
 /* dmcrypt-inline subcommands, one file each. */
+int cmd_create(int argc, char **argv);
+int cmd_remove(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_table(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+
+/* Devices this tool creates carry this DM UUID prefix; their keys this description prefix. */
+#define MANAGED_UUID_PREFIX "DMCRYPT_INLINE-"
+#define MANAGED_KEY_PREFIX "dmcrypt-inline:"
+
+/* A crypt or inlinecrypt table line taken apart (table.c). */
+struct crypt_table {
+	uint64_t start, length;
+	char target[32];
+	char cipher[128];
+	char key[512];		/* hex (masked "-") or ":<size>:<type>:<desc>" */
+	uint64_t iv_offset;
+	char device[64];	/* "MAJ:MIN" or a path */
+	uint64_t offset;
+	char options[512];	/* "<#opts> opt..." as in the table, or "" */
+};
+int crypt_table_parse(const char *line, struct crypt_table *t);
+/* The description of a ":size:logon:desc" key reference, or NULL. */
+const char *crypt_table_key_desc(const struct crypt_table *t);
+/* Whether a valid device-mapper name. */
+bool dm_name_valid(const char *name);
 
 #endif /* BCA_DMCRYPT_H */

@@ -13,7 +13,7 @@
 #include "output.h"
 #include "dmcrypt.h"
 
-enum { COL_NAME, COL_TARGET, COL_TARGETS, COL_SECTORS, COL_MAJMIN, COL_UUID };
+enum { COL_NAME, COL_TARGET, COL_TARGETS, COL_SECTORS, COL_MAJMIN, COL_UUID, COL_MANAGED };
 
 static const struct col_info infos[] = {
 	[COL_NAME] = { "NAME", 0.2, 0, COL_STR, "device-mapper name" },
@@ -22,13 +22,15 @@ static const struct col_info infos[] = {
 	[COL_SECTORS] = { "SECTORS", 8, SCOLS_FL_RIGHT, COL_NUM, "size in 512-byte sectors" },
 	[COL_MAJMIN] = { "MAJ:MIN", 6, 0, COL_STR, "device number" },
 	[COL_UUID] = { "UUID", 0.2, 0, COL_STR, "device-mapper UUID" },
+	[COL_MANAGED] = { "MANAGED", 3, 0, COL_BOOL, "created by dmcrypt-inline (UUID prefix " MANAGED_UUID_PREFIX ")" },
 };
 
-static const int default_cols[] = { COL_NAME, COL_TARGET, COL_SECTORS, COL_MAJMIN };
+static const int default_cols[] = { COL_NAME, COL_TARGET, COL_SECTORS, COL_MAJMIN, COL_MANAGED };
 
 struct list_state {
 	struct out *o;
 	bool all;
+	bool managed_only;
 };
 
 static int add_device(const struct bca_dm_device *d, void *data)
@@ -39,7 +41,12 @@ static int add_device(const struct bca_dm_device *d, void *data)
 	char majmin[32];
 	dev_t dev = bca_dm_device_get_devno(d);
 
+	bool managed = !strncmp(bca_dm_device_get_uuid(d), MANAGED_UUID_PREFIX,
+				strlen(MANAGED_UUID_PREFIX));
+
 	if (!st->all && strcmp(target, "crypt") && strcmp(target, "inlinecrypt"))
+		return 0;
+	if (st->managed_only && !managed)
 		return 0;
 	ln = out_new_line(st->o);
 	if (!ln)
@@ -51,15 +58,18 @@ static int add_device(const struct bca_dm_device *d, void *data)
 	out_set_u64(st->o, ln, COL_SECTORS, bca_dm_device_get_sectors(d));
 	out_set_str(st->o, ln, COL_MAJMIN, majmin);
 	out_set_str(st->o, ln, COL_UUID, bca_dm_device_get_uuid(d));
+	out_set_bool(st->o, ln, COL_MANAGED, managed);
 	return 0;
 }
 
 static void list_help(void)
 {
 	printf("Usage:\n %s list [options]\n\n", cli_prog);
-	fputs("List the device-mapper devices whose table is crypt or inlinecrypt.\n\n"
+	fputs("List the device-mapper devices whose table is crypt or inlinecrypt, whoever\n"
+	      "made them; MANAGED says which ones dmcrypt-inline created.\n\n"
 	      "Options:\n"
-	      " -a, --all              list every device-mapper device\n", stdout);
+	      " -a, --all              list every device-mapper device\n"
+	      " -m, --managed          only the devices dmcrypt-inline created\n", stdout);
 	out_help_options(stdout);
 	fputs(" -h, --help             display this help\n", stdout);
 	out_help_columns(infos, sizeof(infos) / sizeof(infos[0]), stdout);
@@ -70,6 +80,7 @@ int cmd_list(int argc, char **argv)
 	static const struct option longopts[] = {
 		OUT_LONGOPTS,
 		{ "all", no_argument, NULL, 'a' },
+		{ "managed", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -80,12 +91,15 @@ int cmd_list(int argc, char **argv)
 
 	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "devices",
 		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
-	while ((c = getopt_long(argc, argv, OUT_SHORTOPTS "ah", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, OUT_SHORTOPTS "amh", longopts, NULL)) != -1) {
 		if (out_option(&o, c, optarg))
 			continue;
 		switch (c) {
 		case 'a':
 			st.all = true;
+			break;
+		case 'm':
+			st.managed_only = true;
 			break;
 		case 'h':
 			list_help();

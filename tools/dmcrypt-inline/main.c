@@ -11,6 +11,14 @@
 #include "dmcrypt.h"
 
 static const struct cli_cmd commands[] = {
+	{ "create", cmd_create, "NAME DEVICE [options]",
+	  "create a dm-crypt or dm-inlinecrypt device, key in the keyring" },
+	{ "remove", cmd_remove, "NAME",
+	  "remove a device and the key this tool added" },
+	{ "status", cmd_status, "[options] NAME...",
+	  "target, cipher, flags, key location, backing device" },
+	{ "table", cmd_table, "[--showkeys] NAME",
+	  "the loaded table (keys masked)" },
 	{ "list", cmd_list, "[options]",
 	  "list crypt and inlinecrypt devices (--all: every dm device)" },
 	{ NULL, NULL, NULL, NULL }
@@ -21,7 +29,7 @@ static void help(void)
 	printf("Usage:\n %s <command> [options] [arguments]\n\n", cli_prog);
 	fputs("Manage dm-crypt (inline flags) and dm-inlinecrypt devices.\n\nCommands:\n", stdout);
 	for (const struct cli_cmd *c = commands; c->name; c++)
-		printf(" %-6s %-12s %s\n", c->name, c->args, c->summary);
+		printf(" %-6s %-22s %s\n", c->name, c->args, c->summary);
 	printf("\nOptions:\n"
 	       " -h, --help      display this help\n"
 	       " -V, --version   display version\n\n"

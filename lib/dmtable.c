@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The dm-crypt and dm-inlinecrypt table model: parameters to the one table
+ * line libdevmapper loads, and the target versions each option needs.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "internal.h"
+
+/* IV generators dm-crypt knows (drivers/md/dm-crypt.c, 6.12). */
+static const char *const iv_modes[] = {
+	"plain", "plain64", "plain64be", "essiv", "benbi", "null", "lmk", "tcw",
+	"random", "eboiv", "elephant",
+};
+
+/*
+ * Checks the "cipher-chainmode-ivmode[:ivopts]" form and the IV mode, so
+ * that a typo is a clear error before anything is created; whether the
+ * kernel has the cipher is known only when the table loads.
+ */
+static int check_cipher(const struct bca_crypt_params *p)
+{
+	const char *c = p->cipher, *iv;
+	size_t len;
+
+	if (!c || !*c || strlen(c) > 120)
+		return -EINVAL;
+	for (const char *s = c; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_:()", *s))
+			return -EINVAL;
+	if (p->target == BCA_TARGET_INLINECRYPT)
+		return strcmp(c, "aes-xts-plain64") ? -EOPNOTSUPP : 0;
+	if (!strncmp(c, "capi:", 5))
+		return 0;
+	iv = strrchr(c, '-');
+	if (!iv || iv == c || !strchr(c, '-') || strchr(c, '-') == iv)
+		return -EINVAL;
+	iv++;
+	len = strcspn(iv, ":");
+	for (size_t i = 0; i < BCA_ARRAY_SIZE(iv_modes); i++)
+		if (strlen(iv_modes[i]) == len && !strncmp(iv, iv_modes[i], len))
+			return 0;
+	return -EINVAL;
+}
+
+BCA_EXPORT int bca_crypt_params_check(const struct bca_crypt_params *p)
+{
+	unsigned int known = BCA_CRYPT_NO_READ_WORKQUEUE | BCA_CRYPT_NO_WRITE_WORKQUEUE |
+			     BCA_CRYPT_HIGH_PRIORITY | BCA_CRYPT_ALLOW_DISCARDS |
+			     BCA_CRYPT_IV_LARGE_SECTORS;
+	int rc;
+
+	if (!p || p->struct_size != sizeof(*p))
+		return -EINVAL;
+	if (p->target != BCA_TARGET_CRYPT && p->target != BCA_TARGET_INLINECRYPT)
+		return -EINVAL;
+	if (p->flags & ~known)
+		return -EINVAL;
+	if (p->target == BCA_TARGET_INLINECRYPT &&
+	    (p->flags & (BCA_CRYPT_NO_READ_WORKQUEUE | BCA_CRYPT_NO_WRITE_WORKQUEUE |
+			 BCA_CRYPT_HIGH_PRIORITY)))
+		return -EOPNOTSUPP;	/* no workqueues to skip: blk-crypto does it */
+	rc = check_cipher(p);
+	if (rc < 0)
+		return rc;
+	if (!p->key_desc || !*p->key_desc || strpbrk(p->key_desc, " \t\n"))
+		return -EINVAL;
+	if (!p->key_size || p->key_size > 128)
+		return -EINVAL;
+	if (p->sector_size && (p->sector_size < 512 || p->sector_size > 4096 ||
+			       (p->sector_size & (p->sector_size - 1))))
+		return -EINVAL;
+	if ((p->flags & BCA_CRYPT_IV_LARGE_SECTORS) && p->sector_size <= 512)
+		return -EINVAL;
+	if (!p->size)
+		return -EINVAL;
+	if (p->sector_size && (p->size % (p->sector_size / 512) || p->offset % (p->sector_size / 512)))
+		return -EINVAL;
+	return 0;
+}
+
+static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - *len)
+		return -ENOSPC;
+	*len += (size_t)n;
+	return 0;
+}
+
+/*
+ * Optional parameters in the order the kernel prints them back, so that
+ * our table and "dmsetup table" compare equal.
+ */
+BCA_EXPORT int bca_crypt_format_table(const struct bca_crypt_params *p, char *buf, size_t size)
+{
+	const char *opts[8];
+	char sector[32];
+	size_t n = 0, len = 0;
+	int rc = bca_crypt_params_check(p);
+
+	if (rc < 0)
+		return rc;
+	if (p->flags & BCA_CRYPT_ALLOW_DISCARDS)
+		opts[n++] = "allow_discards";
+	if (p->flags & BCA_CRYPT_HIGH_PRIORITY)
+		opts[n++] = "high_priority";
+	if (p->flags & BCA_CRYPT_NO_READ_WORKQUEUE)
+		opts[n++] = "no_read_workqueue";
+	if (p->flags & BCA_CRYPT_NO_WRITE_WORKQUEUE)
+		opts[n++] = "no_write_workqueue";
+	if (p->sector_size && p->sector_size != 512) {
+		snprintf(sector, sizeof(sector), "sector_size:%u", p->sector_size);
+		opts[n++] = sector;
+	}
+	if (p->flags & BCA_CRYPT_IV_LARGE_SECTORS)
+		opts[n++] = "iv_large_sectors";
+
+	rc = append(buf, size, &len, "0 %llu %s %s :%u:logon:%s %llu %u:%u %llu",
+		    (unsigned long long)p->size,
+		    p->target == BCA_TARGET_CRYPT ? "crypt" : "inlinecrypt",
+		    p->cipher, p->key_size, p->key_desc, (unsigned long long)p->iv_offset,
+		    major(p->device), minor(p->device), (unsigned long long)p->offset);
+	if (rc == 0 && n)
+		rc = append(buf, size, &len, " %zu", n);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = append(buf, size, &len, " %s", opts[i]);
+	return rc;
+}
+
+/* The dm-crypt target version each option needs. */
+BCA_EXPORT int bca_crypt_required_version(const struct bca_crypt_params *p,
+					  unsigned int version[3], const char **why)
+{
+	static const struct {
+		unsigned int flag;
+		unsigned int v[3];
+		const char *what;
+	} needs[] = {
+		{ BCA_CRYPT_HIGH_PRIORITY, { 1, 26, 0 }, "high_priority" },
+		{ BCA_CRYPT_NO_READ_WORKQUEUE, { 1, 22, 0 }, "no_read_workqueue" },
+		{ BCA_CRYPT_NO_WRITE_WORKQUEUE, { 1, 22, 0 }, "no_write_workqueue" },
+		{ BCA_CRYPT_IV_LARGE_SECTORS, { 1, 17, 0 }, "iv_large_sectors" },
+	};
+
+	/* keys in the kernel keyring: 1.15 */
+	version[0] = 1;
+	version[1] = 15;
+	version[2] = 0;
+	*why = "keys in the kernel keyring";
+	if (p->target != BCA_TARGET_CRYPT) {
+		version[1] = 0;
+		*why = "the inlinecrypt target";
+		return 0;
+	}
+	for (size_t i = 0; i < BCA_ARRAY_SIZE(needs); i++)
+		if ((p->flags & needs[i].flag) && needs[i].v[1] > version[1]) {
+			memcpy(version, needs[i].v, sizeof(needs[i].v));
+			*why = needs[i].what;
+		}
+	if (p->sector_size > 512 && version[1] < 17) {
+		version[1] = 17;
+		*why = "sector_size";
+	}
+	return 0;
+}
+
+/* Replaces the key field (the 5th) of a crypt table line by "-" unless it is a keyring reference. */
+void bca_table_mask_key(char *line)
+{
+	char *p = line, *key, *end;
+
+	for (int field = 0; field < 4; field++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return;
+		p++;
+	}
+	key = p;
+	if (*key == ':')
+		return;
+	end = strchr(key, ' ');
+	if (!end)
+		end = key + strlen(key);
+	explicit_bzero(key, (size_t)(end - key));
+	key[0] = '-';
+	memmove(key + 1, end, strlen(end) + 1);
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Test-only fault injection: with --enable-fault-injection, the step named
+ * by the environment variable BCA_FAULT fails with -EIO, so that tests can
+ * prove every failure path leaves nothing behind.  Release builds compile
+ * it to a constant 0.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int bca_fault(const char *point)
+{
+#ifdef BCA_FAULT_INJECTION
+	const char *want = getenv("BCA_FAULT");
+
+	if (want && !strcmp(want, point))
+		return -EIO;
+#else
+	(void)point;
+#endif
+	return 0;
+}

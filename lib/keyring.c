@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Kernel keyring (libkeyutils): logon keys that dm-crypt and dm-inlinecrypt
+ * tables reference as ":<size>:logon:<desc>", so that key bytes never
+ * appear in a table, argv or the environment.  A logon key cannot be read
+ * back from user space, only used by the kernel.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <keyutils.h>
+
+#include "internal.h"
+
+/*
+ * dm-crypt looks the key up with request_key() in the loading process's
+ * keyrings; the user keyring outlives this process (the device needs the
+ * key again on a table reload), and is reached from the session keyring.
+ * Where the session keyring does not link it, we link it.
+ */
+BCA_EXPORT int bca_keyring_add_logon(struct bca_ctx *ctx, const char *desc,
+				     const void *key, size_t size, int32_t *serial)
+{
+	key_serial_t id;
+	int rc;
+
+	if (!desc || !key || !size)
+		return -EINVAL;
+	rc = bca_fault("key-add");
+	if (rc < 0)
+		return rc;
+	id = add_key("logon", desc, key, size, KEY_SPEC_USER_KEYRING);
+	if (id < 0)
+		return -errno;
+	if (keyctl_search(KEY_SPEC_SESSION_KEYRING, "logon", desc, 0) < 0) {
+		bca_dbg(ctx, "linking the user keyring into the session keyring");
+		if (keyctl_link(KEY_SPEC_USER_KEYRING, KEY_SPEC_SESSION_KEYRING) < 0) {
+			int err = -errno;
+
+			keyctl_invalidate(id);
+			return err;
+		}
+	}
+	if (serial)
+		*serial = id;
+	return 0;
+}
+
+/* Invalidates (removes from every keyring) the logon key DESC. -ENOKEY if none. */
+BCA_EXPORT int bca_keyring_remove_logon(struct bca_ctx *ctx, const char *desc)
+{
+	key_serial_t id = keyctl_search(KEY_SPEC_USER_KEYRING, "logon", desc, 0);
+
+	if (id < 0)
+		return -errno;
+	if (keyctl_invalidate(id) < 0)
+		return -errno;
+	bca_dbg(ctx, "removed logon key %s", desc);
+	return 0;
+}
+
+BCA_EXPORT int bca_keyring_find_logon(const char *desc)
+{
+	key_serial_t id = keyctl_search(KEY_SPEC_SESSION_KEYRING, "logon", desc, 0);
+
+	if (id < 0)
+		id = keyctl_search(KEY_SPEC_USER_KEYRING, "logon", desc, 0);
+	return id < 0 ? -errno : 0;
+}

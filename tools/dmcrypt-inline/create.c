@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dmcrypt-inline create: everything is checked before anything is made;
+ * then the key goes into the kernel keyring and the table references it.
+ * If a later step fails, the device is removed and the key unlinked.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "blkcryptadm.h"
+#include "cli.h"
+#include "dmcrypt.h"
+
+struct create_opts {
+	struct bca_crypt_params p;
+	const char *name, *device;
+	const char *key_file, *key_desc;
+	int key_fd;
+	uint64_t key_bits;
+	bool size_given, force, dry_run, readonly;
+};
+
+static void create_help(void)
+{
+	printf("Usage:\n %s create NAME DEVICE [options]\n\n", cli_prog);
+	fputs("Create a dm-crypt (inline flags) or dm-inlinecrypt device NAME on DEVICE.\n"
+	      "The key goes into the kernel keyring as a logon key; the table references it.\n\n"
+	      "Options:\n"
+	      "     --target crypt|inlinecrypt   target type (default crypt)\n"
+	      "     --cipher SPEC          cipher (default aes-xts-plain64)\n"
+	      "     --key-file FILE        read the raw key from FILE ('-': stdin)\n"
+	      "     --key-fd N             read the raw key from file descriptor N\n"
+	      "     --key-desc DESC        use the existing logon key DESC in the keyring\n"
+	      "     --key-size BITS        key size (default 512 for XTS, else 256)\n"
+	      "     --sector-size N        encryption sector size, 512..4096\n"
+	      "     --iv-offset N          IV offset in sectors\n"
+	      "     --offset SECTORS       start on DEVICE (512-byte sectors)\n"
+	      "     --size SECTORS         length (default: to the end of DEVICE)\n"
+	      "     --inline               = --no-read-workqueue --no-write-workqueue\n"
+	      "     --no-read-workqueue    dm-crypt: decrypt in the I/O completion context\n"
+	      "     --no-write-workqueue   dm-crypt: encrypt in the submitting context\n"
+	      "     --high-priority        dm-crypt: high-priority workqueues\n"
+	      "     --allow-discards       pass discards down\n"
+	      "     --iv-large-sectors     IVs count sector-size units\n"
+	      "     --readonly             create read-only\n"
+	      "     --force                use a DEVICE that carries a signature or is in use\n"
+	      "     --dry-run              print the table and stop\n"
+	      " -h, --help                 display this help\n", stdout);
+}
+
+enum {
+	OPT_TARGET = 256, OPT_CIPHER, OPT_KEY_FILE, OPT_KEY_FD, OPT_KEY_DESC, OPT_KEY_SIZE,
+	OPT_SECTOR_SIZE, OPT_IV_OFFSET, OPT_OFFSET, OPT_SIZE, OPT_INLINE, OPT_NO_READ_WQ,
+	OPT_NO_WRITE_WQ, OPT_HIGH_PRIORITY, OPT_ALLOW_DISCARDS, OPT_IV_LARGE_SECTORS,
+	OPT_READONLY, OPT_FORCE, OPT_DRY_RUN,
+};
+
+static uint64_t number(const char *opt, const char *arg, uint64_t min, uint64_t max)
+{
+	uint64_t v;
+
+	if (cli_parse_u64(arg, min, max, &v) < 0)
+		cli_usage_error("create: --%s: invalid number '%s'", opt, arg);
+	return v;
+}
+
+static void parse(struct create_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "target", required_argument, NULL, OPT_TARGET },
+		{ "cipher", required_argument, NULL, OPT_CIPHER },
+		{ "key-file", required_argument, NULL, OPT_KEY_FILE },
+		{ "key-fd", required_argument, NULL, OPT_KEY_FD },
+		{ "key-desc", required_argument, NULL, OPT_KEY_DESC },
+		{ "key-size", required_argument, NULL, OPT_KEY_SIZE },
+		{ "sector-size", required_argument, NULL, OPT_SECTOR_SIZE },
+		{ "iv-offset", required_argument, NULL, OPT_IV_OFFSET },
+		{ "offset", required_argument, NULL, OPT_OFFSET },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "inline", no_argument, NULL, OPT_INLINE },
+		{ "no-read-workqueue", no_argument, NULL, OPT_NO_READ_WQ },
+		{ "no-write-workqueue", no_argument, NULL, OPT_NO_WRITE_WQ },
+		{ "high-priority", no_argument, NULL, OPT_HIGH_PRIORITY },
+		{ "allow-discards", no_argument, NULL, OPT_ALLOW_DISCARDS },
+		{ "iv-large-sectors", no_argument, NULL, OPT_IV_LARGE_SECTORS },
+		{ "readonly", no_argument, NULL, OPT_READONLY },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, sources = 0;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_TARGET:
+			if (!strcmp(optarg, "crypt"))
+				o->p.target = BCA_TARGET_CRYPT;
+			else if (!strcmp(optarg, "inlinecrypt"))
+				o->p.target = BCA_TARGET_INLINECRYPT;
+			else
+				cli_usage_error("create: --target: 'crypt' or 'inlinecrypt', not '%s'", optarg);
+			break;
+		case OPT_CIPHER: o->p.cipher = optarg; break;
+		case OPT_KEY_FILE: o->key_file = optarg; sources++; break;
+		case OPT_KEY_FD: o->key_fd = (int)number("key-fd", optarg, 0, 1 << 20); sources++; break;
+		case OPT_KEY_DESC: o->key_desc = optarg; sources++; break;
+		case OPT_KEY_SIZE: o->key_bits = number("key-size", optarg, 8, 1024); break;
+		case OPT_SECTOR_SIZE: o->p.sector_size = (uint32_t)number("sector-size", optarg, 512, 4096); break;
+		case OPT_IV_OFFSET: o->p.iv_offset = number("iv-offset", optarg, 0, UINT64_MAX); break;
+		case OPT_OFFSET: o->p.offset = number("offset", optarg, 0, UINT64_MAX >> 9); break;
+		case OPT_SIZE:
+			o->p.size = number("size", optarg, 1, UINT64_MAX >> 9);
+			o->size_given = true;
+			break;
+		case OPT_INLINE:
+			o->p.flags |= BCA_CRYPT_NO_READ_WORKQUEUE | BCA_CRYPT_NO_WRITE_WORKQUEUE;
+			break;
+		case OPT_NO_READ_WQ: o->p.flags |= BCA_CRYPT_NO_READ_WORKQUEUE; break;
+		case OPT_NO_WRITE_WQ: o->p.flags |= BCA_CRYPT_NO_WRITE_WORKQUEUE; break;
+		case OPT_HIGH_PRIORITY: o->p.flags |= BCA_CRYPT_HIGH_PRIORITY; break;
+		case OPT_ALLOW_DISCARDS: o->p.flags |= BCA_CRYPT_ALLOW_DISCARDS; break;
+		case OPT_IV_LARGE_SECTORS: o->p.flags |= BCA_CRYPT_IV_LARGE_SECTORS; break;
+		case OPT_READONLY: o->readonly = true; break;
+		case OPT_FORCE: o->force = true; break;
+		case OPT_DRY_RUN: o->dry_run = true; break;
+		case 'h':
+			create_help();
+			exit(EXIT_OK);
+		default:
+			cli_usage_error("create: bad usage");
+		}
+	}
+	if (argc - optind != 2)
+		cli_usage_error("create: NAME and DEVICE expected");
+	o->name = argv[optind];
+	o->device = argv[optind + 1];
+	if (!dm_name_valid(o->name))
+		cli_usage_error("create: invalid device name '%s'", o->name);
+	if (sources != 1)
+		cli_usage_error("create: exactly one of --key-file, --key-fd, --key-desc is needed");
+	if (o->key_bits % 8)
+		cli_usage_error("create: --key-size must be a multiple of 8 bits");
+	if (!o->key_bits)
+		o->key_bits = strstr(o->p.cipher, "xts") ? 512 : 256;
+	o->p.key_size = (uint32_t)(o->key_bits / 8);
+}
+
+/* The device: a block device, unused and blank unless --force, big enough. */
+static int check_device(struct bca_ctx *ctx, struct create_opts *o)
+{
+	struct bca_devid *id;
+	struct stat st;
+	uint64_t sectors;
+	int rc;
+
+	if (stat(o->device, &st) < 0) {
+		cli_path_error(o->device, -errno);
+		return -1;
+	}
+	if (!S_ISBLK(st.st_mode)) {
+		cli_warnx("%s: not a block device", o->device);
+		return -1;
+	}
+	rc = bca_devid_probe(ctx, o->device, &id);
+	if (rc < 0) {
+		cli_path_error(o->device, rc);
+		return -1;
+	}
+	o->p.device = st.st_rdev;
+	sectors = bca_devid_get_size(id) / 512;
+	if (!o->force && bca_devid_get_type(id)) {
+		cli_warnx("%s: carries a %s signature; use --force to overwrite it", o->device,
+			  bca_devid_get_type(id));
+		rc = -1;
+	} else if (!o->force && bca_devid_is_busy(id)) {
+		cli_warnx("%s: in use (mounted or held by another device); use --force", o->device);
+		rc = -1;
+	} else if (o->p.offset >= sectors) {
+		cli_warnx("%s: --offset %llu is beyond the device's %llu sectors", o->device,
+			  (unsigned long long)o->p.offset, (unsigned long long)sectors);
+		rc = -1;
+	} else if (o->size_given && o->p.size > sectors - o->p.offset) {
+		cli_warnx("%s: --size %llu at --offset %llu goes beyond the device's %llu sectors",
+			  o->device, (unsigned long long)o->p.size, (unsigned long long)o->p.offset,
+			  (unsigned long long)sectors);
+		rc = -1;
+	} else if (!o->size_given) {
+		o->p.size = sectors - o->p.offset;
+		/* whole encryption sectors only */
+		if (o->p.sector_size > 512)
+			o->p.size -= o->p.size % (o->p.sector_size / 512);
+	}
+	bca_devid_free(id);
+	return rc;
+}
+
+/* The running target must know every option: probed, never guessed from uname. */
+static int check_target(struct bca_ctx *ctx, const struct create_opts *o)
+{
+	const char *target = o->p.target == BCA_TARGET_CRYPT ? "crypt" : "inlinecrypt";
+	unsigned int have[3], need[3];
+	const char *why;
+	int rc = bca_dm_target_version(ctx, target, have);
+
+	if (rc == -ENODEV) {
+		cli_warnx("device-mapper is not available in this kernel (no /dev/mapper/control)");
+		return -1;
+	}
+	if (rc == -ENOENT) {
+		cli_warnx("the running kernel has no dm-%s target", target);
+		return -1;
+	}
+	if (rc < 0) {
+		cli_warnx("probing the dm-%s target: %s", target, bca_strerror(rc));
+		return -1;
+	}
+	bca_crypt_required_version(&o->p, need, &why);
+	if (have[0] < need[0] || (have[0] == need[0] && have[1] < need[1])) {
+		cli_warnx("%s needs dm-%s %u.%u.0, the running kernel has %u.%u.%u", why, target,
+			  need[0], need[1], have[0], have[1], have[2]);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *params_error(const struct create_opts *o, int rc)
+{
+	if (rc == -EOPNOTSUPP)
+		return o->p.target == BCA_TARGET_INLINECRYPT ?
+		       "dm-inlinecrypt takes only --cipher aes-xts-plain64 and no workqueue options" :
+		       "unsupported option";
+	if (o->p.sector_size && (o->p.sector_size & (o->p.sector_size - 1)))
+		return "--sector-size must be a power of two from 512 to 4096";
+	if ((o->p.flags & BCA_CRYPT_IV_LARGE_SECTORS) && o->p.sector_size <= 512)
+		return "--iv-large-sectors needs --sector-size above 512";
+	if (o->p.sector_size && (o->p.size % (o->p.sector_size / 512) ||
+				 o->p.offset % (o->p.sector_size / 512)))
+		return "--offset and --size must be multiples of --sector-size";
+	if (strpbrk(o->p.key_desc, " \t\n"))
+		return "--key-desc must not contain white space";
+	return "invalid cipher specification (expected cipher-chainmode-ivmode, e.g. aes-xts-plain64)";
+}
+
+/* Reads exactly key_size bytes into locked memory; a clear error for any other size. */
+static struct bca_secret *read_key(const struct create_opts *o)
+{
+	struct bca_secret *s = NULL;
+	const char *what = o->key_file ? o->key_file : "key file descriptor";
+	int fd = o->key_fd, rc;
+
+	if (o->key_file) {
+		fd = strcmp(o->key_file, "-") ? open(o->key_file, O_RDONLY | O_CLOEXEC) : 0;
+		if (fd < 0) {
+			cli_path_error(o->key_file, -errno);
+			return NULL;
+		}
+	}
+	rc = bca_secret_read_fd(fd, o->p.key_size, &s);
+	if (o->key_file && fd > 0)
+		close(fd);
+	if (rc == -EFBIG || (rc == 0 && bca_secret_get_size(s) != o->p.key_size)) {
+		cli_warnx("%s: wrong key size: %s, --key-size %u needs exactly %u bytes", what,
+			  rc == -EFBIG ? "too long" : "too short", o->p.key_size * 8, o->p.key_size);
+		bca_secret_free(s);
+		return NULL;
+	}
+	if (rc < 0) {
+		cli_warnx("%s: reading the key: %s", what, bca_strerror(rc));
+		return NULL;
+	}
+	return s;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	struct create_opts o = {
+		.p = { .struct_size = sizeof(struct bca_crypt_params), .cipher = "aes-xts-plain64" },
+		.key_fd = -1,
+	};
+	struct bca_ctx *ctx = NULL;
+	struct bca_secret *key = NULL;
+	char desc[192], uuid[192], table[1024], *existing = NULL;
+	bool key_added = false;
+	int rc, status = EXIT_FAIL;
+
+	parse(&o, argc, argv);
+	if (o.key_desc)
+		snprintf(desc, sizeof(desc), "%s", o.key_desc);
+	else
+		snprintf(desc, sizeof(desc), MANAGED_KEY_PREFIX "%s", o.name);
+	o.p.key_desc = desc;
+	snprintf(uuid, sizeof(uuid), MANAGED_UUID_PREFIX "%s-%s",
+		 o.p.target == BCA_TARGET_CRYPT ? "crypt" : "inlinecrypt", o.name);
+
+	if (bca_new(&ctx) < 0)
+		return EXIT_FAIL;
+	/* everything that can be checked is checked before anything is made */
+	if (check_device(ctx, &o) < 0)
+		goto out;
+	rc = bca_crypt_format_table(&o.p, table, sizeof(table));
+	if (rc < 0) {
+		cli_warnx("%s", params_error(&o, rc));
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (o.dry_run) {
+		/* the table references the keyring: there are no key bytes to mask */
+		printf("%s\n", table);
+		status = EXIT_OK;
+		goto out;
+	}
+	if (check_target(ctx, &o) < 0)
+		goto out;
+	rc = bca_dm_get_table(ctx, o.name, false, &existing, NULL);
+	if (rc == 0 || rc == -ENODATA) {
+		cli_warnx("%s: a device-mapper device of that name exists", o.name);
+		goto out;
+	}
+	if (o.key_desc) {
+		if (bca_keyring_find_logon(o.key_desc) < 0) {
+			cli_warnx("%s: no such logon key in the keyring", o.key_desc);
+			goto out;
+		}
+	} else {
+		key = read_key(&o);
+		if (!key)
+			goto out;
+		if (bca_keyring_find_logon(desc) == 0) {
+			cli_warnx("%s: a logon key of that description exists already", desc);
+			goto out;
+		}
+		rc = bca_keyring_add_logon(ctx, desc, bca_secret_get_data(key),
+					   bca_secret_get_size(key), NULL);
+		bca_secret_free(key);
+		key = NULL;
+		if (rc < 0) {
+			cli_warnx("adding the key to the kernel keyring: %s", bca_strerror(rc));
+			goto out;
+		}
+		key_added = true;
+	}
+	rc = bca_dm_activate(ctx, o.name, uuid, table, o.readonly);
+	if (rc < 0) {
+		cli_warnx("%s: creating the device: %s%s", o.name, bca_strerror(rc),
+			  rc == -EINVAL ? " (the kernel refused the table: unknown cipher or option? see dmesg)" : "");
+		goto out;
+	}
+	status = EXIT_OK;
+out:
+	if (status != EXIT_OK && key_added && bca_keyring_remove_logon(ctx, desc) < 0)
+		cli_warnx("%s: could not remove the key from the keyring", desc);
+	free(existing);
+	bca_secret_free(key);
+	bca_unref(ctx);
+	return status;
+}

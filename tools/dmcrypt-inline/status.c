@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* dmcrypt-inline status and table: what a crypt/inlinecrypt device is made of. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "blkcryptadm.h"
+#include "cli.h"
+#include "dmcrypt.h"
+#include "output.h"
+
+enum {
+	COL_NAME, COL_TARGET, COL_CIPHER, COL_FLAGS, COL_KEY, COL_KEY_PRESENT, COL_DEVICE,
+	COL_BACKING, COL_OFFSET, COL_SECTORS, COL_SECTOR_SIZE, COL_PROFILE, COL_PASSTHROUGH,
+	COL_MANAGED,
+};
+
+static const struct col_info infos[] = {
+	[COL_NAME] = { "NAME", 0.1, 0, COL_STR, "device-mapper name" },
+	[COL_TARGET] = { "TARGET", 6, 0, COL_STR, "crypt or inlinecrypt" },
+	[COL_CIPHER] = { "CIPHER", 10, 0, COL_STR, "cipher specification" },
+	[COL_FLAGS] = { "FLAGS", 0.2, 0, COL_STR, "optional table parameters" },
+	[COL_KEY] = { "KEY", 0.2, 0, COL_STR, "where the key lives: keyring:<type>:<desc>, or table (hex in the table)" },
+	[COL_KEY_PRESENT] = { "KEY-PRESENT", 3, 0, COL_BOOL, "whether the keyring key is reachable now" },
+	[COL_DEVICE] = { "DEVICE", 6, 0, COL_STR, "backing device (MAJ:MIN)" },
+	[COL_BACKING] = { "BACKING", 6, 0, COL_STR, "backing device name" },
+	[COL_OFFSET] = { "OFFSET", 5, SCOLS_FL_RIGHT, COL_NUM, "start on the backing device, sectors" },
+	[COL_SECTORS] = { "SECTORS", 8, SCOLS_FL_RIGHT, COL_NUM, "size in 512-byte sectors" },
+	[COL_SECTOR_SIZE] = { "SECTOR-SIZE", 4, SCOLS_FL_RIGHT, COL_NUM, "encryption sector size" },
+	[COL_PROFILE] = { "PROFILE", 8, 0, COL_STR, "inline-crypto profile the device offers upward: passthrough or none" },
+	[COL_PASSTHROUGH] = { "PASSTHROUGH", 3, 0, COL_BOOL, "whether the backing stack has an inline-crypto profile (hardware or passed through)" },
+	[COL_MANAGED] = { "MANAGED", 3, 0, COL_BOOL, "created by dmcrypt-inline" },
+};
+
+static const int default_cols[] = {
+	COL_NAME, COL_TARGET, COL_CIPHER, COL_FLAGS, COL_KEY, COL_KEY_PRESENT, COL_BACKING,
+	COL_SECTORS, COL_SECTOR_SIZE, COL_PASSTHROUGH, COL_MANAGED,
+};
+
+static uint32_t sector_size_of(const char *opts)
+{
+	const char *p = strstr(opts, "sector_size:");
+
+	return p ? (uint32_t)strtoul(p + 12, NULL, 10) : 512;
+}
+
+/* The options without their count: "2 no_read_workqueue ..." -> "no_read_workqueue ..." */
+static const char *flags_of(const char *opts)
+{
+	const char *sp = strchr(opts, ' ');
+
+	return *opts && sp ? sp + 1 : "";
+}
+
+static int show(struct bca_ctx *ctx, struct out *o, const char *name)
+{
+	struct crypt_table t;
+	struct libscols_line *ln;
+	struct bca_blkdev *dev = NULL, *lower = NULL;
+	unsigned int ma, mi;
+	char *line = NULL, buf[600];
+	const char *desc;
+	dev_t devno;
+	int rc = bca_dm_get_table(ctx, name, false, &line, &devno);
+
+	if (rc < 0)
+		return rc;
+	rc = crypt_table_parse(line, &t);
+	free(line);
+	if (rc < 0 || (strcmp(t.target, "crypt") && strcmp(t.target, "inlinecrypt")))
+		return -EMEDIUMTYPE;
+	ln = out_new_line(o);
+	if (!ln)
+		return -ENOMEM;
+	desc = crypt_table_key_desc(&t);
+	out_set_str(o, ln, COL_NAME, name);
+	out_set_str(o, ln, COL_TARGET, t.target);
+	out_set_str(o, ln, COL_CIPHER, t.cipher);
+	out_set_str(o, ln, COL_FLAGS, flags_of(t.options));
+	if (t.key[0] == ':') {
+		const char *type = strchr(t.key + 1, ':');
+
+		snprintf(buf, sizeof(buf), "keyring%s", type ? type : "");
+		out_set_str(o, ln, COL_KEY, buf);
+		if (desc)
+			out_set_bool(o, ln, COL_KEY_PRESENT, bca_keyring_find_logon(desc) == 0);
+	} else {
+		out_set_str(o, ln, COL_KEY, "table");
+	}
+	out_set_str(o, ln, COL_DEVICE, t.device);
+	if (sscanf(t.device, "%u:%u", &ma, &mi) == 2 &&
+	    bca_blkdev_query_devno(ctx, makedev(ma, mi), &lower) == 0) {
+		out_set_str(o, ln, COL_BACKING, bca_blkdev_get_name(lower));
+		out_set_bool(o, ln, COL_PASSTHROUGH, bca_blkdev_has_crypto_profile(lower));
+		bca_blkdev_free(lower);
+	}
+	out_set_u64(o, ln, COL_OFFSET, t.offset);
+	out_set_u64(o, ln, COL_SECTORS, t.length);
+	out_set_u64(o, ln, COL_SECTOR_SIZE, sector_size_of(t.options));
+	if (bca_blkdev_query_devno(ctx, devno, &dev) == 0) {
+		out_set_str(o, ln, COL_PROFILE, bca_blkdev_has_crypto_profile(dev) ? "passthrough" : "none");
+		bca_blkdev_free(dev);
+	}
+	out_set_bool(o, ln, COL_MANAGED, desc && !strncmp(desc, MANAGED_KEY_PREFIX,
+							    strlen(MANAGED_KEY_PREFIX)));
+	return 0;
+}
+
+static void status_help(void)
+{
+	printf("Usage:\n %s status [options] NAME...\n\n", cli_prog);
+	fputs("Show what crypt and inlinecrypt devices are made of.\n\nOptions:\n", stdout);
+	out_help_options(stdout);
+	fputs(" -h, --help             display this help\n", stdout);
+	out_help_columns(infos, sizeof(infos) / sizeof(infos[0]), stdout);
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		OUT_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct bca_ctx *ctx = NULL;
+	struct out o;
+	int c, rc, failed = 0, handled = 0;
+
+	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "devices",
+		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
+	while ((c = getopt_long(argc, argv, OUT_SHORTOPTS "h", longopts, NULL)) != -1) {
+		if (out_option(&o, c, optarg))
+			continue;
+		if (c == 'h') {
+			status_help();
+			return EXIT_OK;
+		}
+		cli_usage_error("status: bad usage");
+	}
+	if (optind >= argc)
+		cli_usage_error("status: NAME expected");
+	if (bca_new(&ctx) < 0 || out_start(&o) < 0) {
+		bca_unref(ctx);
+		return EXIT_FAIL;
+	}
+	for (int i = optind; i < argc; i++) {
+		rc = show(ctx, &o, argv[i]);
+		if (rc == -EMEDIUMTYPE)
+			cli_warnx("%s: not a crypt or inlinecrypt device", argv[i]);
+		else if (rc == -ENOENT)
+			cli_warnx("%s: no such device", argv[i]);
+		else if (rc == -ENODEV)
+			cli_warnx("device-mapper is not available in this kernel (no /dev/mapper/control)");
+		else if (rc < 0)
+			cli_path_error(argv[i], rc);
+		if (rc < 0) {
+			failed++;
+			continue;
+		}
+		handled++;
+	}
+	if (handled)
+		out_print(&o);
+	out_free(&o);
+	bca_unref(ctx);
+	if (!handled)
+		return EXIT_NONE_HANDLED;
+	return failed ? EXIT_SOME_FAILED : EXIT_OK;
+}
+
+int cmd_table(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "showkeys", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct bca_ctx *ctx = NULL;
+	bool showkeys = false;
+	char *line = NULL;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 's') {
+			showkeys = true;
+			continue;
+		}
+		if (c == 'h') {
+			printf("Usage:\n %s table [--showkeys] NAME\n\nPrint the loaded table; a key "
+			       "in the table is shown as '-' unless --showkeys.\n", cli_prog);
+			return EXIT_OK;
+		}
+		cli_usage_error("table: bad usage");
+	}
+	if (argc - optind != 1)
+		cli_usage_error("table: NAME expected");
+	if (bca_new(&ctx) < 0)
+		return EXIT_FAIL;
+	rc = bca_dm_get_table(ctx, argv[optind], showkeys, &line, NULL);
+	if (rc == 0)
+		printf("%s\n", line);
+	else if (rc == -ENOENT)
+		cli_warnx("%s: no such device", argv[optind]);
+	else if (rc == -ENODEV)
+		cli_warnx("device-mapper is not available in this kernel (no /dev/mapper/control)");
+	else
+		cli_path_error(argv[optind], rc);
+	if (line)
+		explicit_bzero(line, strlen(line));
+	free(line);
+	bca_unref(ctx);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
