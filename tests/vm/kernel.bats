@@ -1,0 +1,43 @@
+#!/usr/bin/env bats
+# The guest is what the rest of the VM suite assumes it is.
+
+load vm_helpers
+
+setup() { vm_setup; }
+teardown() { vm_teardown; }
+
+@test "guest runs the kernel built by build-kernel" {
+	# BCA_KERNEL_RELEASE: from the build tree (make check-vm);
+	# BCA_VM_KERNEL_RELEASE: read by vm-run from the bzImage it booted.
+	local want=${BCA_KERNEL_RELEASE:-$BCA_VM_KERNEL_RELEASE}
+	[ -n "$want" ]
+	[ "$(uname -r)" = "$want" ]
+	[[ "$want" == 6.12.* ]]
+}
+
+@test "kernel has the file systems and dm targets the suite needs" {
+	for fs in ext4 f2fs 9p configfs tmpfs; do
+		grep -qw "$fs" /proc/filesystems || { echo "no $fs"; false; }
+	done
+	run dmsetup targets
+	[ "$status" -eq 0 ]
+	for t in crypt linear flakey; do
+		grep -q "^$t " <<<"$output" || { echo "no dm target $t"; false; }
+	done
+}
+
+@test "test disks are virtio-blk devices named by their serial" {
+	local any=0 var dev
+	for var in $(compgen -e | grep '^BCA_DISK_'); do
+		dev=${!var}
+		[ -b "$dev" ]
+		[ "$(cat "/sys/block/${dev#/dev/}/serial")" = "${var#BCA_DISK_}" ]
+		any=1
+	done
+	[ "$any" = 1 ]
+}
+
+@test "configfs and null_blk are available for emulated hardware" {
+	grep -q ' /sys/kernel/config configfs ' /proc/mounts
+	[ -d /sys/kernel/config/nullb ]
+}

@@ -1,0 +1,95 @@
+# Shared setup for the VM suites (tests/vm/*.bats).  They run inside the
+# guest started by kernel/scripts/vm-run, as root, on throw-away virtio disks:
+#   BCA_DISK_<name>   the disks given with vm-run --disk <name>:<size>
+#   BCA_BUILDDIR      the build tree (helpers in tests/helpers/)
+#   BCA_HELPERS_DIR   overrides $BCA_BUILDDIR/tests/helpers
+# Everything a test sets up is registered with vm_on_teardown and undone in
+# reverse order by vm_teardown, whether the test passed or not.
+
+# Never touch real disks: outside the guest every test is skipped.
+vm_setup() {
+	[[ "${BCA_VM:-}" == 1 ]] || skip "runs only inside the VM (kernel/scripts/vm-run)"
+	VM_CLEANUP="$BATS_TEST_TMPDIR/cleanup"
+	: >"$VM_CLEANUP"
+	export DM_DISABLE_UDEV=1
+}
+
+# Undo in reverse order; keep going on errors so one failure does not leave
+# the disks busy for the next test, but report it.
+vm_teardown() {
+	[[ -n "${VM_CLEANUP:-}" && -f "$VM_CLEANUP" ]] || return 0
+	local line rc=0
+	while IFS= read -r line; do
+		eval "$line" || { echo "# teardown: '$line' failed" >&3; rc=1; }
+	done < <(tac "$VM_CLEANUP")
+	: >"$VM_CLEANUP"
+	return "$rc"
+}
+
+vm_on_teardown() {
+	printf '%s\n' "$*" >>"$VM_CLEANUP"
+}
+
+vm_helper() {
+	local p="${BCA_HELPERS_DIR:-${BCA_BUILDDIR:-/nonexistent}/tests/helpers}/$1"
+	if [[ ! -x "$p" ]]; then
+		echo "helper $1 not found at $p (set BCA_BUILDDIR or BCA_HELPERS_DIR)" >&2
+		return 1
+	fi
+	echo "$p"
+}
+
+vm_disk() {
+	local var="BCA_DISK_$1"
+	if [[ -z "${!var:-}" || ! -b "${!var}" ]]; then
+		echo "disk '$1' missing: run with vm-run --disk $1:SIZE" >&2
+		return 1
+	fi
+	echo "${!var}"
+}
+
+# 4 KiB blocks explicitly: mke2fs would pick 1 KiB on a small disk.
+vm_mkfs_ext4() {
+	mkfs.ext4 -q -F -b 4096 -O encrypt \
+		-E lazy_itable_init=1,lazy_journal_init=1 "$@"
+}
+
+# vm_mount DEV DIR [OPTIONS]
+vm_mount() {
+	mkdir -p "$2"
+	mount ${3:+-o "$3"} "$1" "$2"
+	vm_on_teardown "umount $(printf %q "$2")"
+}
+
+# vm_dm_create NAME TABLE: no udev in the guest, dmsetup makes the node.
+vm_dm_create() {
+	dmsetup create --noudevsync "$1" --table "$2"
+	vm_on_teardown "dmsetup remove --noudevsync $(printf %q "$1")"
+	[[ -b "/dev/mapper/$1" ]]
+}
+
+# The options of the mount on DIR as the kernel reports them: per-mount
+# (field 6 of mountinfo) and file-system ones (last field, where ext4 puts
+# inlinecrypt), comma-separated.
+vm_mount_options() {
+	awk -v d="$1" '$5 == d { print $6 "," $NF }' /proc/self/mountinfo | tail -n1
+}
+
+# vm_fscrypt_add_key MNT KEYFILE: prints the key identifier.
+vm_fscrypt_add_key() {
+	local fscrypt ident
+	fscrypt=$(vm_helper vm-fscrypt)
+	ident=$("$fscrypt" add_key "$1" <"$2")
+	[[ "$ident" =~ ^[0-9a-f]{32}$ ]] || { echo "bad identifier '$ident'" >&2; return 1; }
+	echo "$ident"
+}
+
+# vm_fscrypt_dir MNT DIR [KEYFILE]: a v2-encrypted directory; a fresh random
+# key (kept in KEYFILE when given).
+vm_fscrypt_dir() {
+	local key=${3:-$BATS_TEST_TMPDIR/key} ident
+	[[ -n "${3:-}" && -s "$key" ]] || head -c 64 /dev/urandom >"$key"
+	ident=$(vm_fscrypt_add_key "$1" "$key")
+	mkdir "$2"
+	"$(vm_helper vm-fscrypt)" set_policy "$ident" "$2"
+}
