@@ -10,6 +10,7 @@
 
 #include "blkcryptadm.h"
 #include "cli.h"
+#include "each.h"
 #include "output.h"
 #include "query.h"
 
@@ -121,6 +122,24 @@ static int add_stack(struct out *o, struct bca_ctx *ctx, const struct bca_blkdev
 	return rc;
 }
 
+static int report_device(struct bca_ctx *ctx, struct out *o, const char *arg, void *data)
+{
+	struct bca_blkdev *d;
+	int rc = bca_blkdev_query(ctx, arg, &d);
+
+	if (rc == -ENODEV) {
+		cli_warnx("%s: not a block device, nor on a filesystem with one", arg);
+		return rc;
+	}
+	if (rc == 0) {
+		rc = add_stack(o, ctx, d, NULL, 0);
+		bca_blkdev_free(d);
+	}
+	if (rc < 0)
+		cli_path_error(arg, rc);
+	return rc;
+}
+
 static void device_help(void)
 {
 	printf("Usage:\n %s device [options] DEVICE|PATH...\n\n", cli_prog);
@@ -147,9 +166,8 @@ int cmd_device(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *sysroot = NULL;
-	struct bca_ctx *ctx = NULL;
 	struct out o;
-	int c, rc, failed = 0, handled = 0;
+	int c;
 
 	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "devices",
 		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
@@ -170,48 +188,5 @@ int cmd_device(int argc, char **argv)
 	if (optind >= argc)
 		cli_usage_error("device: no device given");
 
-	rc = bca_new(&ctx);
-	if (rc == 0 && sysroot) {
-		rc = bca_set_sysroot(ctx, sysroot);
-		if (rc < 0) {
-			cli_path_error(sysroot, rc);
-			bca_unref(ctx);
-			return EXIT_FAIL;
-		}
-	}
-	if (rc == 0)
-		rc = out_start(&o);
-	if (rc < 0) {
-		cli_warnx("%s", bca_strerror(rc));
-		bca_unref(ctx);
-		out_free(&o);
-		return EXIT_FAIL;
-	}
-	for (int i = optind; i < argc; i++) {
-		struct bca_blkdev *d;
-
-		rc = bca_blkdev_query(ctx, argv[i], &d);
-		if (rc == -ENODEV) {
-			cli_warnx("%s: not a block device, nor on a filesystem with one", argv[i]);
-			failed++;
-			continue;
-		}
-		if (rc == 0) {
-			rc = add_stack(&o, ctx, d, NULL, 0);
-			bca_blkdev_free(d);
-		}
-		if (rc < 0) {
-			cli_path_error(argv[i], rc);
-			failed++;
-			continue;
-		}
-		handled++;
-	}
-	if (handled)
-		out_print(&o);
-	out_free(&o);
-	bca_unref(ctx);
-	if (!handled)
-		return EXIT_NONE_HANDLED;
-	return failed ? EXIT_SOME_FAILED : EXIT_OK;
+	return cli_each(&o, sysroot, argv + optind, argc - optind, report_device, NULL);
 }

@@ -14,6 +14,7 @@
 
 #include "blkcryptadm.h"
 #include "cli.h"
+#include "each.h"
 #include "output.h"
 #include "query.h"
 
@@ -111,6 +112,18 @@ static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mo
 	return 0;
 }
 
+static int report_fs(struct bca_ctx *ctx, struct out *o, const char *arg, void *data)
+{
+	bool encrypt = fs_supports_encryption(arg);
+	int rc = 0;
+
+	for (size_t m = 0; m < sizeof(contents_modes) / sizeof(contents_modes[0]) && rc == 0; m++)
+		rc = add_mode(o, ctx, arg, contents_modes[m], encrypt);
+	if (rc < 0)
+		cli_path_error(arg, rc);
+	return rc;
+}
+
 static void fs_help(void)
 {
 	printf("Usage:\n %s fs [options] MOUNTPOINT...\n\n", cli_prog);
@@ -133,9 +146,8 @@ int cmd_fs(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct bca_ctx *ctx = NULL;
 	struct out o;
-	int c, rc, failed = 0, handled = 0;
+	int c;
 
 	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "filesystems",
 		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
@@ -150,33 +162,5 @@ int cmd_fs(int argc, char **argv)
 	}
 	if (optind >= argc)
 		cli_usage_error("fs: no mount point given");
-	rc = bca_new(&ctx);
-	if (rc == 0)
-		rc = out_start(&o);
-	if (rc < 0) {
-		cli_warnx("%s", bca_strerror(rc));
-		bca_unref(ctx);
-		out_free(&o);
-		return EXIT_FAIL;
-	}
-	for (int i = optind; i < argc; i++) {
-		bool encrypt = fs_supports_encryption(argv[i]);
-
-		rc = 0;
-		for (size_t m = 0; m < sizeof(contents_modes) / sizeof(contents_modes[0]) && rc == 0; m++)
-			rc = add_mode(&o, ctx, argv[i], contents_modes[m], encrypt);
-		if (rc < 0) {
-			cli_path_error(argv[i], rc);
-			failed++;
-			continue;
-		}
-		handled++;
-	}
-	if (handled)
-		out_print(&o);
-	out_free(&o);
-	bca_unref(ctx);
-	if (!handled)
-		return EXIT_NONE_HANDLED;
-	return failed ? EXIT_SOME_FAILED : EXIT_OK;
+	return cli_each(&o, NULL, argv + optind, argc - optind, report_fs, NULL);
 }

@@ -12,6 +12,7 @@
 #include "blkcryptadm.h"
 #include "cli.h"
 #include "dmcrypt.h"
+#include "each.h"
 #include "output.h"
 
 enum {
@@ -111,6 +112,21 @@ static int show(struct bca_ctx *ctx, struct out *o, const char *name)
 	return 0;
 }
 
+static int report_status(struct bca_ctx *ctx, struct out *o, const char *name, void *data)
+{
+	int rc = show(ctx, o, name);
+
+	if (rc == -EMEDIUMTYPE)
+		cli_warnx("%s: not a crypt or inlinecrypt device", name);
+	else if (rc == -ENOENT)
+		cli_warnx("%s: no such device", name);
+	else if (rc == -ENODEV)
+		cli_warnx("device-mapper is not available in this kernel (no /dev/mapper/control)");
+	else if (rc < 0)
+		cli_path_error(name, rc);
+	return rc;
+}
+
 static void status_help(void)
 {
 	printf("Usage:\n %s status [options] NAME...\n\n", cli_prog);
@@ -127,9 +143,8 @@ int cmd_status(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct bca_ctx *ctx = NULL;
 	struct out o;
-	int c, rc, failed = 0, handled = 0;
+	int c;
 
 	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "devices",
 		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
@@ -144,33 +159,7 @@ int cmd_status(int argc, char **argv)
 	}
 	if (optind >= argc)
 		cli_usage_error("status: NAME expected");
-	if (bca_new(&ctx) < 0 || out_start(&o) < 0) {
-		bca_unref(ctx);
-		return EXIT_FAIL;
-	}
-	for (int i = optind; i < argc; i++) {
-		rc = show(ctx, &o, argv[i]);
-		if (rc == -EMEDIUMTYPE)
-			cli_warnx("%s: not a crypt or inlinecrypt device", argv[i]);
-		else if (rc == -ENOENT)
-			cli_warnx("%s: no such device", argv[i]);
-		else if (rc == -ENODEV)
-			cli_warnx("device-mapper is not available in this kernel (no /dev/mapper/control)");
-		else if (rc < 0)
-			cli_path_error(argv[i], rc);
-		if (rc < 0) {
-			failed++;
-			continue;
-		}
-		handled++;
-	}
-	if (handled)
-		out_print(&o);
-	out_free(&o);
-	bca_unref(ctx);
-	if (!handled)
-		return EXIT_NONE_HANDLED;
-	return failed ? EXIT_SOME_FAILED : EXIT_OK;
+	return cli_each(&o, NULL, argv + optind, argc - optind, report_status, NULL);
 }
 
 int cmd_table(int argc, char **argv)
