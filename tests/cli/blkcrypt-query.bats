@@ -3,6 +3,8 @@
 
 load ../helpers/common
 
+bats_require_minimum_version 1.5.0
+
 setup() {
 	TMP=$(mktemp -d)
 	printf 'hello' > "$TMP/plain"
@@ -271,4 +273,33 @@ dm-2
 	run --separate-stderr "$BLKCRYPT_QUERY" fs "$TMP/none"
 	[ "$status" -eq 32 ]
 	assert_eq "$stderr" "blkcrypt-query: $TMP/none: No such file or directory"
+}
+
+@test "file: every column in every format (-J types checked with jq, -P keys, -r fields)" {
+	local cols
+	cols=$("$BLKCRYPT_QUERY" file --help | sed -n '/^Available output columns:/,/^$/p' |
+		awk '/^ +[A-Z]/ {print $1}' | paste -sd, -)
+	[ "$(tr ',' '\n' <<<"$cols" | wc -l)" -ge 20 ]
+	run "$BLKCRYPT_QUERY" file -J -o "$cols" "$TMP/plain"
+	[ "$status" -eq 0 ]
+	# every column is a key; numbers are numbers (or null), the rest strings (or null)
+	for c in $(tr ',' ' ' <<<"${cols,,}"); do
+		jq -e --arg k "$c" '.files[0] | has($k)' <<<"$output" >/dev/null || { echo "no key $c"; return 1; }
+	done
+	for c in mem-align off-align du-size cached; do
+		jq -e --arg k "$c" '.files[0][$k] | (type == "number" or type == "null")' <<<"$output" >/dev/null ||
+			{ echo "$c is not a number"; return 1; }
+	done
+	for c in path dio source explain; do
+		jq -e --arg k "$c" '.files[0][$k] | type == "string"' <<<"$output" >/dev/null ||
+			{ echo "$c is not a string"; return 1; }
+	done
+	run "$BLKCRYPT_QUERY" file -P -o "$cols" "$TMP/plain"
+	[ "$status" -eq 0 ]
+	for c in $(tr ',' ' ' <<<"$cols"); do
+		[[ "$output" == *"${c//-/_}=\""* || "$output" == *"$c=\""* ]] || { echo "no pair $c"; return 1; }
+	done
+	run "$BLKCRYPT_QUERY" file -r -o "$cols" "$TMP/plain"
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(wc -w <<<"${lines[0]}")" -eq "$(tr ',' '\n' <<<"$cols" | wc -l)" ]
 }

@@ -3,6 +3,8 @@
 
 load ../helpers/common
 
+bats_require_minimum_version 1.5.0
+
 @test "--help goes to stdout and exits 0" {
 	run --separate-stderr "$DMCRYPT_INLINE" --help
 	[ "$status" -eq 0 ]

@@ -5,6 +5,8 @@
 
 load ../helpers/common
 
+bats_require_minimum_version 1.5.0
+
 PAGECACHE=$BCA_BUILDDIR/tests/helpers/pagecache
 FSCRYPT=$BCA_BUILDDIR/tests/helpers/vm-fscrypt
 
