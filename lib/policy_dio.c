@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -62,36 +63,28 @@ static unsigned int dun_bytes(unsigned int bits)
 }
 
 /*
- * Reads the profile of the device major:minor (or, for a partition, of its
- * whole disk one directory up).  Returns 1 with a profile, 0 without one.
+ * The crypto profile of the device major:minor as bca_blkdev_query_devno()
+ * reads it (a partition's is its disk's).  Returns 1 with a profile, 0
+ * without one.
  */
 static int read_profile(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
 			const char *mode_name, struct bca_dio_plan *p)
 {
-	static const char *const queue_dirs[] = { "queue", "../queue" };
-	char dir[PATH_MAX], path[PATH_MAX + 64];
-	uint64_t v;
-	int fd;
+	struct bca_blkdev *d;
+	int has;
 
-	for (size_t i = 0; i < BCA_ARRAY_SIZE(queue_dirs); i++) {
-		snprintf(dir, sizeof(dir), "/sys/dev/block/%u:%u/%s/crypto",
-			 major, minor, queue_dirs[i]);
-		fd = bca_sys_open(ctx, dir, O_RDONLY | O_DIRECTORY);
-		if (fd < 0)
-			continue;
-		close(fd);
-		snprintf(path, sizeof(path), "%s/max_dun_bits", dir);
-		if (bca_sys_read_u64(ctx, path, 10, &v) == 0 && v <= 256)
-			p->max_dun_bits = (unsigned int)v;
-		snprintf(path, sizeof(path), "%s/num_keyslots", dir);
-		if (bca_sys_read_u64(ctx, path, 10, &v) == 0 && v <= UINT_MAX)
-			p->num_keyslots = (unsigned int)v;
-		snprintf(path, sizeof(path), "%s/modes/%s", dir, mode_name);
-		if (bca_sys_read_u64(ctx, path, 16, &v) == 0)
-			p->dev_dus_mask = (uint32_t)v;
-		return 1;
+	if (bca_blkdev_query_devno(ctx, makedev(major, minor), &d) < 0)
+		return 0;
+	has = bca_blkdev_has_crypto_profile(d);
+	if (has) {
+		p->max_dun_bits = bca_blkdev_get_max_dun_bits(d);
+		p->num_keyslots = bca_blkdev_get_num_keyslots(d);
+		for (size_t i = 0; i < bca_blkdev_get_mode_count(d); i++)
+			if (!strcmp(bca_blkdev_get_mode_name(d, i), mode_name))
+				p->dev_dus_mask = (uint32_t)bca_blkdev_get_mode_dus_mask(d, i);
 	}
-	return 0;
+	bca_blkdev_free(d);
+	return has;
 }
 
 /* Picks flags and data unit size for inline encryption hardware. */
