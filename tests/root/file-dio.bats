@@ -195,3 +195,18 @@ query() {
 	[ "$status" -eq 0 ]
 	assert_eq "$(sort -u <<<"$output")" "no no none no-encrypt-feature"
 }
+
+@test "symlink to the encrypted file: followed by default, reported itself with -L" {
+	ln -sfn enc/file "$WORK/mnt/link"
+	run query "$WORK/mnt/link" TYPE,DIO,REASON,MEM-ALIGN
+	assert_eq "$output" "file buffered no-inlinecrypt 0"
+	run "$BLKCRYPT_QUERY" file -L -r -n -o TYPE,DIO,REASON "$WORK/mnt/link"
+	assert_eq "$output" "link no not-regular"
+	rm "$WORK/mnt/link"
+}
+
+@test "nonexistent path on the filesystem: exit 32, prog: PATH: reason" {
+	run --separate-stderr "$BLKCRYPT_QUERY" file "$WORK/mnt/enc/nope"
+	[ "$status" -eq 32 ]
+	assert_eq "$stderr" "blkcrypt-query: $WORK/mnt/enc/nope: No such file or directory"
+}
