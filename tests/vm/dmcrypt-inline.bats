@@ -60,6 +60,9 @@ fault_injection_built() {
 
 @test "status and table: target, flags, key location, backing device; key never printed" {
 	"$DMCI" create bca-t "$DISK" --inline --high-priority --sector-size 4096 --key-file "$KEY"
+	run "$DMCI" status -J -o NAME,BACKING-SIZE,BACKING-TYPE bca-t
+	[ "$(jq -c '.devices[0] | [."backing-size", ."backing-type"]' <<<"$output")" = \
+		"[$(blockdev --getsize64 "$DISK"),null]" ]
 	run "$DMCI" status -J bca-t
 	[ "$status" -eq 0 ]
 	assert_eq() { [ "$1" = "$2" ] || { echo "got '$1' want '$2'"; return 1; }; }
@@ -71,6 +74,41 @@ fault_injection_built() {
 	[[ "$output" != *"$hex"* ]]
 	run "$DMCI" list -J
 	[ "$(jq -r '.devices[] | select(.name == "bca-t") | .managed' <<<"$output")" = true ]
+	"$DMCI" remove bca-t
+	assert_clean
+}
+
+@test "every flag set: create, write, read back, table as asked, remove" {
+	local flags want dev
+	dev=$(printf '%d:%d' "0x$(stat -c %t "$DISK")" "0x$(stat -c %T "$DISK")")
+	pattern_file "$BATS_TEST_TMPDIR/plain" 1
+	while IFS='|' read -r flags want; do
+		want=${want//DEV/$dev}
+		# shellcheck disable=SC2086
+		"$DMCI" create bca-t "$DISK" --force --key-file "$KEY" $flags ||
+			{ echo "create $flags failed"; return 1; }
+		run dmsetup table bca-t
+		[[ "$output" == *"$want" ]] || { echo "$flags: table '$output', want '*$want'"; return 1; }
+		dd if="$BATS_TEST_TMPDIR/plain" of=/dev/mapper/bca-t bs=1M oflag=direct status=none
+		cmp "$BATS_TEST_TMPDIR/plain" <(dd if=/dev/mapper/bca-t bs=1M count=1 iflag=direct status=none)
+		"$DMCI" remove bca-t
+		assert_clean
+	done <<-'SETS'
+	|:64:logon:dmcrypt-inline:bca-t 0 DEV 0
+	--no-read-workqueue| 1 no_read_workqueue
+	--no-write-workqueue| 1 no_write_workqueue
+	--inline| 2 no_read_workqueue no_write_workqueue
+	--inline --high-priority| 3 high_priority no_read_workqueue no_write_workqueue
+	--allow-discards| 1 allow_discards
+	--sector-size 4096 --iv-large-sectors| 2 sector_size:4096 iv_large_sectors
+	SETS
+}
+
+@test "--readonly: reads work, writes are refused" {
+	"$DMCI" create bca-t "$DISK" --readonly --key-file "$KEY"
+	[ "$(blockdev --getro /dev/mapper/bca-t)" = 1 ]
+	dd if=/dev/mapper/bca-t of=/dev/null bs=1M count=1 iflag=direct status=none
+	! dd if=/dev/zero of=/dev/mapper/bca-t bs=1M count=1 oflag=direct status=none 2>/dev/null
 	"$DMCI" remove bca-t
 	assert_clean
 }

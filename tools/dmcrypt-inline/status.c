@@ -17,8 +17,8 @@
 
 enum {
 	COL_NAME, COL_TARGET, COL_CIPHER, COL_FLAGS, COL_KEY, COL_KEY_PRESENT, COL_DEVICE,
-	COL_BACKING, COL_OFFSET, COL_SECTORS, COL_SECTOR_SIZE, COL_PROFILE, COL_PASSTHROUGH,
-	COL_MANAGED,
+	COL_BACKING, COL_BACKING_SIZE, COL_BACKING_TYPE, COL_OFFSET, COL_SECTORS, COL_SECTOR_SIZE,
+	COL_PROFILE, COL_PASSTHROUGH, COL_MANAGED,
 };
 
 static const struct col_info infos[] = {
@@ -30,6 +30,8 @@ static const struct col_info infos[] = {
 	[COL_KEY_PRESENT] = { "KEY-PRESENT", 3, 0, COL_BOOL, "whether the keyring key is reachable now" },
 	[COL_DEVICE] = { "DEVICE", 6, 0, COL_STR, "backing device (MAJ:MIN)" },
 	[COL_BACKING] = { "BACKING", 6, 0, COL_STR, "backing device name" },
+	[COL_BACKING_SIZE] = { "BACKING-SIZE", 8, SCOLS_FL_RIGHT, COL_NUM, "backing device size in bytes" },
+	[COL_BACKING_TYPE] = { "BACKING-TYPE", 6, 0, COL_STR, "signature libblkid finds on the backing device (none expected: it holds ciphertext)" },
 	[COL_OFFSET] = { "OFFSET", 5, SCOLS_FL_RIGHT, COL_NUM, "start on the backing device, sectors" },
 	[COL_SECTORS] = { "SECTORS", 8, SCOLS_FL_RIGHT, COL_NUM, "size in 512-byte sectors" },
 	[COL_SECTOR_SIZE] = { "SECTOR-SIZE", 4, SCOLS_FL_RIGHT, COL_NUM, "encryption sector size" },
@@ -40,7 +42,7 @@ static const struct col_info infos[] = {
 
 static const int default_cols[] = {
 	COL_NAME, COL_TARGET, COL_CIPHER, COL_FLAGS, COL_KEY, COL_KEY_PRESENT, COL_BACKING,
-	COL_SECTORS, COL_SECTOR_SIZE, COL_PASSTHROUGH, COL_MANAGED,
+	COL_BACKING_SIZE, COL_SECTORS, COL_SECTOR_SIZE, COL_PASSTHROUGH, COL_MANAGED,
 };
 
 static uint32_t sector_size_of(const char *opts)
@@ -56,6 +58,21 @@ static const char *flags_of(const char *opts)
 	const char *sp = strchr(opts, ' ');
 
 	return *opts && sp ? sp + 1 : "";
+}
+
+/* What libblkid says of the backing device (it is held by dm: no O_EXCL). */
+static void backing_identity(struct bca_ctx *ctx, struct out *o, struct libscols_line *ln,
+			     const char *devname)
+{
+	struct bca_devid *id;
+	char path[96];
+
+	snprintf(path, sizeof(path), "/dev/%s", devname);
+	if (bca_devid_probe(ctx, path, &id) < 0)
+		return;
+	out_set_u64(o, ln, COL_BACKING_SIZE, bca_devid_get_size(id));
+	out_set_str(o, ln, COL_BACKING_TYPE, bca_devid_get_type(id));
+	bca_devid_free(id);
 }
 
 static int show(struct bca_ctx *ctx, struct out *o, const char *name)
@@ -97,6 +114,7 @@ static int show(struct bca_ctx *ctx, struct out *o, const char *name)
 	if (sscanf(t.device, "%u:%u", &ma, &mi) == 2 &&
 	    bca_blkdev_query_devno(ctx, makedev(ma, mi), &lower) == 0) {
 		out_set_str(o, ln, COL_BACKING, bca_blkdev_get_name(lower));
+		backing_identity(ctx, o, ln, bca_blkdev_get_name(lower));
 		out_set_bool(o, ln, COL_PASSTHROUGH, bca_blkdev_has_crypto_profile(lower));
 		bca_blkdev_free(lower);
 	}
