@@ -212,6 +212,29 @@ uint32_t bca_file_get_data_unit_size(const struct bca_file *f);
 int bca_file_probe(struct bca_ctx *ctx, int dirfd, const char *path,
 		   enum bca_dio_verdict *verdict, uint64_t *cached_pages);
 
+/* What the strict probe's RWF_DIO_STRICT attempt showed. */
+enum bca_probe_strict {
+	BCA_PROBE_STRICT_UNAVAILABLE = 0,	/* the kernel has no RWF_DIO_STRICT */
+	BCA_PROBE_STRICT_ACCEPTED,	/* strict O_DIRECT went through */
+	BCA_PROBE_STRICT_REFUSED,	/* EOPNOTSUPP: the page cache would have served it */
+	BCA_PROBE_STRICT_UNSUPPORTED,	/* the filesystem does not implement the flag */
+};
+
+/*
+ * As bca_file_probe(), first with RWF_DIO_STRICT (kernels with blkcryptadm's
+ * patches; pretended absent with BCA_NO_KERNEL_IOCTL=1): a refusal
+ * (EOPNOTSUPP) proves the silent fallback without relying on mincore.
+ * After a refusal, or without the flag, plain O_DIRECT is measured as by
+ * bca_file_probe(); *verdict is BCA_DIO_BUFFERED after a refusal unless
+ * that measurement shows real direct I/O (then *strict says UNSUPPORTED).
+ * *strict tells what happened.  Returns 0 or a negative error.
+ */
+int bca_file_probe_strict(struct bca_ctx *ctx, int dirfd, const char *path,
+			  enum bca_dio_verdict *verdict, uint64_t *cached_pages,
+			  enum bca_probe_strict *strict);
+/* "unavailable", "accepted", "refused", "unsupported". */
+const char *bca_probe_strict_name(enum bca_probe_strict s);
+
 /* Flags for bca_file_walk(). */
 enum {
 	BCA_WALK_FOLLOW_SYMLINKS = 1 << 0,	/* follow symlinks (cycles are detected) */
@@ -282,6 +305,12 @@ enum bca_blkdev_kind bca_blkdev_get_kind(const struct bca_blkdev *d);
  * blk-crypto-fallback.
  */
 bool bca_blkdev_has_crypto_profile(const struct bca_blkdev *d);
+/*
+ * Where the profile was read: BCA_SOURCE_KERNEL from the BLKCRYPTOPROFILE
+ * ioctl (kernels with blkcryptadm's patches, live system, device node
+ * readable), BCA_SOURCE_INFERRED from sysfs.
+ */
+enum bca_source bca_blkdev_get_source(const struct bca_blkdev *d);
 uint32_t bca_blkdev_get_num_keyslots(const struct bca_blkdev *d);
 uint32_t bca_blkdev_get_max_dun_bits(const struct bca_blkdev *d);
 unsigned int bca_blkdev_get_key_types(const struct bca_blkdev *d);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Block devices as a stack: a device's inline-crypto profile from sysfs
- * (queue/crypto/, 5.18+), and the devices below it (a partition's disk, a
- * dm device's slaves), with what each device-mapper layer does with inline
- * crypto.
+ * Block devices as a stack: a device's inline-crypto profile, and the
+ * devices below it (a partition's disk, a dm device's slaves), with what each
+ * device-mapper layer does with inline crypto.  The profile comes from the
+ * kernel's BLKCRYPTOPROFILE ioctl (blkcryptadm's patches) on the live system
+ * when the device node can be opened, else from sysfs (queue/crypto/, 5.18+):
+ * always with a sysroot, on ENOTTY, or with BCA_NO_KERNEL_IOCTL=1.
  */
 #include "config.h"
 
@@ -14,11 +16,13 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "uapi/dioinfo.h"
 
 #define MAX_MODES 8
 #define MAX_LOWER 16
@@ -28,6 +32,8 @@ struct bca_blkdev {
 	unsigned int major, minor;
 	enum bca_blkdev_kind kind;
 	bool has_profile;
+	enum bca_source source;		/* of the profile */
+	bool profile_dm;		/* the kernel says: dm passthrough */
 	uint32_t num_keyslots;
 	uint32_t max_dun_bits;
 	unsigned int key_types;
@@ -151,6 +157,72 @@ static void read_profile(struct bca_ctx *ctx, struct bca_blkdev *d, const char *
 	read_modes(ctx, d, crypto);
 }
 
+/* blk-crypto's mode names, by BLK_CRYPTO_PROFILE_MODE_* (sysfs names) */
+static const char *const profile_modes[] = {
+	[BLK_CRYPTO_PROFILE_MODE_AES_256_XTS] = "AES-256-XTS",
+	[BLK_CRYPTO_PROFILE_MODE_AES_128_CBC_ESSIV] = "AES-128-CBC-ESSIV",
+	[BLK_CRYPTO_PROFILE_MODE_ADIANTUM] = "Adiantum",
+	[BLK_CRYPTO_PROFILE_MODE_SM4_XTS] = "SM4-XTS",
+};
+
+/*
+ * Asks the kernel (BLKCRYPTOPROFILE) through the device node /dev/NAME,
+ * which must be the device we mean.  Returns 0 with the profile filled in,
+ * or a negative error for the caller to fall back to sysfs: -ENOTTY on a
+ * kernel without the ioctl, -EACCES for an unprivileged caller, -ENOENT
+ * without such a node.
+ */
+static int read_profile_ioctl(struct bca_ctx *ctx, struct bca_blkdev *d)
+{
+	struct blk_crypto_profile_info info;
+	char node[96];
+	struct stat st;
+	int fd, rc = 0;
+
+	if (ctx->sysroot[0] || bca_kernel_ioctls_disabled())
+		return -EOPNOTSUPP;
+	if (pathf(node, sizeof(node), "/dev/%s", d->name) < 0)
+		return -ENAMETOOLONG;
+	fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) ||
+	    st.st_rdev != makedev(d->major, d->minor)) {
+		close(fd);
+		return -ENODEV;
+	}
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	if (ioctl(fd, BLKCRYPTOPROFILE, &info) < 0)
+		rc = -errno;
+	close(fd);
+	if (rc < 0) {
+		bca_dbg(ctx, "%s: BLKCRYPTOPROFILE: %s", node, bca_strerror(rc));
+		return rc;
+	}
+
+	d->source = BCA_SOURCE_KERNEL;
+	d->has_profile = info.source != BLK_CRYPTO_PROFILE_SOURCE_NONE;
+	d->profile_dm = info.source == BLK_CRYPTO_PROFILE_SOURCE_DM;
+	if (!d->has_profile)
+		return 0;
+	d->num_keyslots = info.num_keyslots;
+	d->max_dun_bits = info.max_dun_bits;
+	if (info.key_types & BLK_CRYPTO_PROFILE_KEY_RAW)
+		d->key_types |= BCA_KEY_TYPE_RAW;
+	if (info.key_types & BLK_CRYPTO_PROFILE_KEY_HW_WRAPPED)
+		d->key_types |= BCA_KEY_TYPE_HW_WRAPPED;
+	for (uint32_t i = 0; i < info.num_modes && i < BCA_ARRAY_SIZE(profile_modes); i++) {
+		if (!profile_modes[i] || !info.dus_masks[i] || d->nmodes >= MAX_MODES)
+			continue;
+		snprintf(d->modes[d->nmodes].name, sizeof(d->modes[0].name), "%s",
+			 profile_modes[i]);
+		d->modes[d->nmodes++].dus_mask = info.dus_masks[i];
+	}
+	qsort(d->modes, d->nmodes, sizeof(d->modes[0]), cmp_mode);
+	return 0;
+}
+
 /* The devices below: a partition's disk, or a dm device's slaves. */
 static void read_lower(struct bca_ctx *ctx, struct bca_blkdev *d, const char *base)
 {
@@ -212,7 +284,8 @@ BCA_EXPORT int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct b
 		d->kind = sys_exists(ctx, path) ? BCA_BLKDEV_PART :
 			  !strncmp(d->name, "loop", 4) ? BCA_BLKDEV_LOOP : BCA_BLKDEV_DISK;
 	}
-	read_profile(ctx, d, base);
+	if (read_profile_ioctl(ctx, d) < 0)
+		read_profile(ctx, d, base);
 	read_lower(ctx, d, base);
 	*out = d;
 	return 0;
@@ -258,6 +331,7 @@ BCA_EXPORT bool bca_blkdev_has_crypto_profile(const struct bca_blkdev *d) { retu
 BCA_EXPORT uint32_t bca_blkdev_get_num_keyslots(const struct bca_blkdev *d) { return d->num_keyslots; }
 BCA_EXPORT uint32_t bca_blkdev_get_max_dun_bits(const struct bca_blkdev *d) { return d->max_dun_bits; }
 BCA_EXPORT unsigned int bca_blkdev_get_key_types(const struct bca_blkdev *d) { return d->key_types; }
+BCA_EXPORT enum bca_source bca_blkdev_get_source(const struct bca_blkdev *d) { return d->source; }
 BCA_EXPORT size_t bca_blkdev_get_mode_count(const struct bca_blkdev *d) { return d->nmodes; }
 
 BCA_EXPORT const char *bca_blkdev_get_mode_name(const struct bca_blkdev *d, size_t i)
@@ -286,6 +360,8 @@ BCA_EXPORT int bca_blkdev_passes_crypto(const struct bca_blkdev *d)
 		return 1;
 	if (d->kind != BCA_BLKDEV_DM)
 		return -1;
+	if (d->profile_dm)
+		return 1;	/* the kernel says so */
 	if (!d->target[0])
 		return -1;
 	for (size_t i = 0; i < BCA_ARRAY_SIZE(passthrough_targets); i++)

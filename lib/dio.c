@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Per-file direct I/O report.  On a stock kernel the verdict is inferred
- * from statx (STATX_DIOALIGN), the fscrypt policy, the key status, the
- * superblock options in mountinfo and the device's crypto profile in sysfs,
- * and marked BCA_SOURCE_INFERRED.
+ * Per-file direct I/O report.  A kernel with blkcryptadm's patches answers
+ * FS_IOC_GET_DIO_INFO on ext4 and f2fs: its verdict, reason, crypto
+ * implementation and key status are taken as they are and marked
+ * BCA_SOURCE_KERNEL.  On a stock kernel (ENOTTY), for files that cannot be
+ * opened (encrypted without the key), on other filesystems, or when the
+ * environment sets BCA_NO_KERNEL_IOCTL=1, the verdict is inferred from statx
+ * (STATX_DIOALIGN), the fscrypt policy, the key status, the superblock
+ * options in mountinfo and the device's crypto profile in sysfs, and marked
+ * BCA_SOURCE_INFERRED.
  */
 #include "config.h"
 
@@ -20,6 +25,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "uapi/dioinfo.h"
 #include "uapi/fscrypt.h"
 
 #ifndef FS_INLINE_DATA_FL
@@ -40,6 +46,8 @@ struct bca_file {
 	unsigned int inode_flags;	/* FS_IOC_GETFLAGS, 0 if unknown */
 	bool inode_flags_known;
 	bool odirect_refused;		/* open(O_DIRECT) failed with EINVAL */
+	bool kernel_known;		/* FS_IOC_GET_DIO_INFO answered */
+	struct fs_dio_info kinfo;
 	char devname[64];
 	char *fstype;
 	char *mountpoint;
@@ -80,6 +88,67 @@ static void note_mount(struct bca_ctx *ctx, struct bca_file *f)
 		f->devname[0] = '\0';
 }
 
+/* The kernel's enums are the library's, number for number. */
+_Static_assert(FS_DIO_REASON_NOT_REGULAR == BCA_REASON_NOT_REGULAR &&
+	       FS_DIO_REASON_KEY_ABSENT == BCA_REASON_KEY_ABSENT &&
+	       FS_DIO_REASON_DEVICE_NO_CRYPTO == BCA_REASON_DEVICE_NO_CRYPTO &&
+	       FS_DIO_REASON_UNKNOWN == BCA_REASON_UNKNOWN &&
+	       FS_DIO_REASON_UNKNOWN + 1 == BCA_REASON_LAST, "reason numbering");
+_Static_assert(FS_DIO_CRYPTO_FS_LAYER == BCA_CRYPTO_FS_LAYER &&
+	       FS_DIO_CRYPTO_INLINE_HW == BCA_CRYPTO_INLINE_HW &&
+	       FS_DIO_CRYPTO_INLINE_FALLBACK == BCA_CRYPTO_INLINE_FALLBACK &&
+	       FS_DIO_CRYPTO_UNKNOWN == BCA_CRYPTO_UNKNOWN, "crypto numbering");
+
+/*
+ * Whether FS_IOC_GET_DIO_INFO is worth asking on a filesystem: only ext4 and
+ * f2fs implement it, and after one ENOTTY from a filesystem type (a kernel
+ * without the patch) we stop asking it, so that scans on a stock kernel
+ * cost no more than before.  0 unknown, 1 answered, -1 ENOTTY.
+ */
+static int kernel_ioctl_state[2];
+
+static int *kernel_ioctl_slot(const char *fstype)
+{
+	if (!fstype)
+		return NULL;
+	if (!strcmp(fstype, "ext4"))
+		return &kernel_ioctl_state[0];
+	if (!strcmp(fstype, "f2fs"))
+		return &kernel_ioctl_state[1];
+	return NULL;
+}
+
+/* BCA_NO_KERNEL_IOCTL=1 forces inference, e.g. to compare both answers. */
+bool bca_kernel_ioctls_disabled(void)
+{
+	const char *v = getenv("BCA_NO_KERNEL_IOCTL");
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+/* Asks the kernel (FS_IOC_GET_DIO_INFO) about the open file fd. */
+static void ask_kernel(struct bca_ctx *ctx, struct bca_file *f, int fd)
+{
+	int *state = kernel_ioctl_slot(f->fstype);
+
+	if (!state || __atomic_load_n(state, __ATOMIC_RELAXED) < 0 ||
+	    bca_kernel_ioctls_disabled())
+		return;
+	memset(&f->kinfo, 0, sizeof(f->kinfo));
+	f->kinfo.size = sizeof(f->kinfo);
+	if (ioctl(fd, FS_IOC_GET_DIO_INFO, &f->kinfo) == 0) {
+		__atomic_store_n(state, 1, __ATOMIC_RELAXED);
+		f->kernel_known = true;
+		return;
+	}
+	if (errno == ENOTTY) {
+		__atomic_store_n(state, -1, __ATOMIC_RELAXED);
+		bca_dbg(ctx, "%s: no FS_IOC_GET_DIO_INFO: inferring", f->fstype);
+	} else {
+		bca_dbg(ctx, "FS_IOC_GET_DIO_INFO: %s", bca_strerror(-errno));
+	}
+}
+
 /*
  * Gathers what the file itself can tell: policy, key status, inode flags,
  * and whether the filesystem refuses O_DIRECT outright.  Only what the
@@ -99,10 +168,12 @@ static void probe_file(struct bca_ctx *ctx, struct bca_file *f, int dirfd,
 	bool need_policy = encrypted || !enc_known;
 	bool need_flags = reg && dio_known && !dio_ok && !encrypted;
 	bool need_odirect = reg && !dio_known;
+	bool ask = (reg || S_ISDIR(st->stx_mode)) && kernel_ioctl_slot(f->fstype) &&
+		   !bca_kernel_ioctls_disabled();
 	int oflags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 	int fd = -1, pfd = -1, rc;
 
-	if (S_ISLNK(st->stx_mode) || !(need_policy || need_flags || need_odirect))
+	if (S_ISLNK(st->stx_mode) || !(need_policy || need_flags || need_odirect || ask))
 		return;
 	if (flags & BCA_QUERY_NOFOLLOW)
 		oflags |= O_NOFOLLOW;
@@ -110,6 +181,8 @@ static void probe_file(struct bca_ctx *ctx, struct bca_file *f, int dirfd,
 		fd = openat(dirfd, path, oflags);
 	if (fd < 0 && reg && errno == ENOKEY)
 		f->key = BCA_KEY_ABSENT;
+	if (fd >= 0 && ask)
+		ask_kernel(ctx, f, fd);
 
 	if (fd >= 0 && need_flags && ioctl(fd, FS_IOC_GETFLAGS, &f->inode_flags) == 0)
 		f->inode_flags_known = true;
@@ -254,6 +327,39 @@ static void infer_verdict(struct bca_ctx *ctx, struct bca_file *f)
 		f->crypto = BCA_CRYPTO_FS_LAYER;
 }
 
+/* The kernel's answer, field for field. */
+static void kernel_verdict(struct bca_file *f)
+{
+	static const enum bca_dio_verdict verdicts[] = {
+		[FS_DIO_UNSUPPORTED] = BCA_DIO_NO,
+		[FS_DIO_SUPPORTED] = BCA_DIO_YES,
+		[FS_DIO_BUFFERED] = BCA_DIO_BUFFERED,
+	};
+	static const enum bca_key_status keys[] = {
+		[FS_DIO_KEY_NONE] = BCA_KEY_NOT_APPLICABLE,
+		[FS_DIO_KEY_PRESENT] = BCA_KEY_PRESENT,
+		[FS_DIO_KEY_ABSENT] = BCA_KEY_ABSENT,
+	};
+	const struct fs_dio_info *k = &f->kinfo;
+
+	f->source = BCA_SOURCE_KERNEL;
+	f->verdict = k->dio < BCA_ARRAY_SIZE(verdicts) ? verdicts[k->dio] : BCA_DIO_UNKNOWN;
+	f->reason = k->reason < BCA_REASON_LAST ? (enum bca_dio_reason)k->reason
+						: BCA_REASON_UNKNOWN;
+	f->crypto = k->crypto_impl < BCA_CRYPTO_LAST ? (enum bca_crypto_impl)k->crypto_impl
+						     : BCA_CRYPTO_UNKNOWN;
+	f->key = k->key_status < BCA_ARRAY_SIZE(keys) ? keys[k->key_status] : BCA_KEY_UNKNOWN;
+	/* a directory has no contents encryption, but it is encrypted */
+	if (f->pol.version && f->crypto == BCA_CRYPTO_NONE)
+		f->crypto = BCA_CRYPTO_UNKNOWN;
+	/* the same values as statx reports, from the same decision */
+	if (S_ISREG(f->stx.stx_mode)) {
+		f->stx.stx_mask |= STATX_DIOALIGN;
+		f->stx.stx_dio_mem_align = k->dio_mem_align;
+		f->stx.stx_dio_offset_align = k->dio_offset_align;
+	}
+}
+
 BCA_EXPORT int bca_file_query(struct bca_ctx *ctx, int dirfd, const char *path,
 			      unsigned int flags, struct bca_file **out)
 {
@@ -275,7 +381,10 @@ BCA_EXPORT int bca_file_query(struct bca_ctx *ctx, int dirfd, const char *path,
 	}
 	note_mount(ctx, f);
 	probe_file(ctx, f, dirfd, path, flags);
-	infer_verdict(ctx, f);
+	if (f->kernel_known)
+		kernel_verdict(f);
+	else
+		infer_verdict(ctx, f);
 	*out = f;
 	return 0;
 }

@@ -5,6 +5,10 @@
  * the data stayed in the page cache.  The user's file is never touched;
  * the scratch file is an O_TMPFILE (or, where the filesystem lacks that,
  * a named file unlinked at once), so nothing is left behind even if we die.
+ *
+ * The strict probe first tries RWF_DIO_STRICT (blkcryptadm's kernel patches):
+ * the kernel then refuses with EOPNOTSUPP what it would serve from the page
+ * cache, which proves the fallback without writing through the page cache.
  */
 #include "config.h"
 
@@ -16,9 +20,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "uapi/dioinfo.h"
 
 #define PROBE_SIZE (1024 * 1024)
 #define PROBE_ALIGN 4096
@@ -73,7 +79,39 @@ static int resident_pages(int fd, size_t size, uint64_t *pages)
 	return rc;
 }
 
-static int probe_fd(int fd, enum bca_dio_verdict *verdict, uint64_t *cached)
+/*
+ * Whether the kernel knows RWF_DIO_STRICT: it rejects the flag on a file
+ * without O_DIRECT with EINVAL, where a kernel without it says EOPNOTSUPP
+ * (unknown flag).  BCA_NO_KERNEL_IOCTL=1 pretends it does not.
+ */
+static bool strict_known(void)
+{
+	struct iovec iov;
+	bool known;
+	char c;
+	int fd;
+
+	if (bca_kernel_ioctls_disabled())
+		return false;
+	fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	iov.iov_base = &c;
+	iov.iov_len = 1;
+	known = preadv2(fd, &iov, 1, 0, RWF_DIO_STRICT) < 0 && errno == EINVAL;
+	close(fd);
+	return known;
+}
+
+/* pwritev2/preadv2 of the whole buffer at offset 0 with flags. */
+static ssize_t rw_at0(int fd, bool write, void *buf, int flags)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = PROBE_SIZE };
+
+	return write ? pwritev2(fd, &iov, 1, 0, flags) : preadv2(fd, &iov, 1, 0, flags);
+}
+
+static int probe_fd(int fd, int rwf, enum bca_dio_verdict *verdict, uint64_t *cached)
 {
 	uint64_t after_write = 0, after_read = 0;
 	void *buf;
@@ -83,11 +121,12 @@ static int probe_fd(int fd, enum bca_dio_verdict *verdict, uint64_t *cached)
 	if (posix_memalign(&buf, PROBE_ALIGN, PROBE_SIZE))
 		return -ENOMEM;
 	memset(buf, 0x5a, PROBE_SIZE);
-	n = pwrite(fd, buf, PROBE_SIZE, 0);
-	if (n < 0 && errno == EINVAL) {
+	n = rw_at0(fd, true, buf, rwf);
+	if (n < 0 && (errno == EINVAL || errno == EOPNOTSUPP)) {
+		rc = errno == EINVAL ? 0 : -EOPNOTSUPP;
 		*verdict = BCA_DIO_NO;
 		free(buf);
-		return 0;
+		return rc;
 	}
 	rc = n < 0 ? -errno : n != PROBE_SIZE ? -EIO : 0;
 	if (rc == 0 && fsync(fd) < 0)
@@ -97,7 +136,7 @@ static int probe_fd(int fd, enum bca_dio_verdict *verdict, uint64_t *cached)
 	if (rc == 0) {
 		/* drop what a buffered fallback left, then read it back */
 		posix_fadvise(fd, 0, PROBE_SIZE, POSIX_FADV_DONTNEED);
-		n = pread(fd, buf, PROBE_SIZE, 0);
+		n = rw_at0(fd, false, buf, rwf);
 		rc = n < 0 ? -errno : n != PROBE_SIZE ? -EIO : 0;
 	}
 	if (rc == 0)
@@ -110,16 +149,13 @@ static int probe_fd(int fd, enum bca_dio_verdict *verdict, uint64_t *cached)
 	return 0;
 }
 
-BCA_EXPORT int bca_file_probe(struct bca_ctx *ctx, int dirfd, const char *path,
-			      enum bca_dio_verdict *verdict, uint64_t *cached_pages)
+/* Opens a scratch file next to path (in it, for a directory). */
+static int scratch_for(int dirfd, const char *path)
 {
 	char buf[PATH_MAX];
 	struct stat st;
-	uint64_t cached = 0;
-	int dfd, fd, rc;
+	int dfd, fd;
 
-	if (!ctx || !path || !verdict)
-		return -EINVAL;
 	if (fstatat(dirfd, path, &st, 0) < 0)
 		return -errno;
 	if (S_ISDIR(st.st_mode)) {
@@ -133,18 +169,86 @@ BCA_EXPORT int bca_file_probe(struct bca_ctx *ctx, int dirfd, const char *path,
 		return -errno;
 	fd = open_scratch(dfd);
 	close(dfd);
+	return fd;
+}
+
+/* One probe on a fresh scratch file; -EINVAL from open: O_DIRECT refused. */
+static int probe_path(struct bca_ctx *ctx, int dirfd, const char *path, int rwf,
+		      enum bca_dio_verdict *verdict, uint64_t *cached)
+{
+	int fd = scratch_for(dirfd, path), rc;
+
+	*cached = 0;
 	if (fd == -EINVAL) {
-		/* O_DIRECT itself refused */
 		*verdict = BCA_DIO_NO;
-		rc = 0;
-	} else if (fd < 0) {
+		return 0;
+	}
+	if (fd < 0) {
 		bca_dbg(ctx, "%s: cannot create a scratch file: %s", path, bca_strerror(fd));
 		return fd;
-	} else {
-		rc = probe_fd(fd, verdict, &cached);
-		close(fd);
 	}
-	if (cached_pages)
+	rc = probe_fd(fd, rwf, verdict, cached);
+	close(fd);
+	return rc;
+}
+
+BCA_EXPORT int bca_file_probe(struct bca_ctx *ctx, int dirfd, const char *path,
+			      enum bca_dio_verdict *verdict, uint64_t *cached_pages)
+{
+	uint64_t cached = 0;
+	int rc;
+
+	if (!ctx || !path || !verdict)
+		return -EINVAL;
+	rc = probe_path(ctx, dirfd, path, 0, verdict, &cached);
+	if (rc == 0 && cached_pages)
 		*cached_pages = cached;
 	return rc;
+}
+
+BCA_EXPORT int bca_file_probe_strict(struct bca_ctx *ctx, int dirfd, const char *path,
+				     enum bca_dio_verdict *verdict, uint64_t *cached_pages,
+				     enum bca_probe_strict *strict)
+{
+	enum bca_probe_strict how = BCA_PROBE_STRICT_UNAVAILABLE;
+	uint64_t cached = 0;
+	int rc = -EOPNOTSUPP;
+
+	if (!ctx || !path || !verdict || !strict)
+		return -EINVAL;
+	if (strict_known()) {
+		rc = probe_path(ctx, dirfd, path, RWF_DIO_STRICT, verdict, &cached);
+		how = BCA_PROBE_STRICT_ACCEPTED;
+	}
+	if (rc == -EOPNOTSUPP) {
+		/*
+		 * Refused, or never tried: measure plain O_DIRECT.  Real direct
+		 * I/O after a refusal means the filesystem does not implement
+		 * the flag (it did not opt in), not that it would fall back.
+		 */
+		if (how == BCA_PROBE_STRICT_ACCEPTED)
+			how = BCA_PROBE_STRICT_REFUSED;
+		rc = probe_path(ctx, dirfd, path, 0, verdict, &cached);
+		if (rc == 0 && how == BCA_PROBE_STRICT_REFUSED && *verdict == BCA_DIO_YES)
+			how = BCA_PROBE_STRICT_UNSUPPORTED;
+		if (rc == 0 && how == BCA_PROBE_STRICT_REFUSED)
+			*verdict = BCA_DIO_BUFFERED;
+	}
+	if (rc < 0)
+		return rc;
+	*strict = how;
+	if (cached_pages)
+		*cached_pages = cached;
+	return 0;
+}
+
+BCA_EXPORT const char *bca_probe_strict_name(enum bca_probe_strict s)
+{
+	switch (s) {
+	case BCA_PROBE_STRICT_UNAVAILABLE: return "unavailable";
+	case BCA_PROBE_STRICT_ACCEPTED: return "accepted";
+	case BCA_PROBE_STRICT_REFUSED: return "refused";
+	case BCA_PROBE_STRICT_UNSUPPORTED: return "unsupported";
+	}
+	return "unknown";
 }

@@ -62,6 +62,8 @@ bool bca_opt_has(const char *opts, const char *opt, const char **value);
 
 /* dio.c */
 const struct bca_statx *bca_file_statx(const struct bca_file *f);
+/* True when BCA_NO_KERNEL_IOCTL is set: infer instead of asking the kernel. */
+bool bca_kernel_ioctls_disabled(void);
 
 /* dm.c */
 /*

@@ -19,7 +19,7 @@ enum {
 	COL_PATH, COL_TYPE, COL_VERDICT, COL_REASON, COL_DIO_MEM, COL_DIO_OFFSET,
 	COL_DIO_READ_OFFSET, COL_AWU_MIN, COL_AWU_MAX, COL_ENCRYPTION, COL_CONTENTS,
 	COL_FILENAMES, COL_FLAGS, COL_DUSIZE, COL_KEY, COL_CRYPTO, COL_DEVICE,
-	COL_FSTYPE, COL_SOURCE, COL_EXPLAIN, COL_PROBE, COL_CACHED,
+	COL_FSTYPE, COL_SOURCE, COL_EXPLAIN, COL_PROBE, COL_CACHED, COL_STRICT,
 };
 
 static const struct col_info infos[] = {
@@ -45,6 +45,7 @@ static const struct col_info infos[] = {
 	[COL_EXPLAIN] = { "EXPLAIN", 0.5, SCOLS_FL_WRAP, COL_STR, "the verdict in a sentence, with the alignment O_DIRECT needs" },
 	[COL_PROBE] = { "PROBE", 8, 0, COL_STR, "with --probe: the verdict measured with O_DIRECT and mincore" },
 	[COL_CACHED] = { "CACHED", 5, SCOLS_FL_RIGHT, COL_NUM, "with --probe: pages of the probe's 1 MiB found in the page cache" },
+	[COL_STRICT] = { "STRICT", 8, 0, COL_STR, "with --strict-probe: RWF_DIO_STRICT accepted, refused, unsupported (by the fs), unavailable (kernel)" },
 };
 
 static const int default_cols[] = {
@@ -119,6 +120,7 @@ struct scan {
 	struct out *o;
 	struct bca_ctx *ctx;
 	bool probe;
+	bool strict;		/* --strict-probe */
 	bool error_printed;	/* the last error was already reported */
 	unsigned long mismatches;
 	bool summary_only;
@@ -147,17 +149,25 @@ static int probe(struct scan *sc, const char *path, const struct bca_file *f,
 		 struct libscols_line *ln)
 {
 	enum bca_dio_verdict inferred = bca_file_get_verdict(f), measured;
+	enum bca_probe_strict strict = BCA_PROBE_STRICT_UNAVAILABLE;
 	uint64_t cached;
-	int rc = bca_file_probe(sc->ctx, AT_FDCWD, path, &measured, &cached);
+	int rc;
 
+	if (sc->strict)
+		rc = bca_file_probe_strict(sc->ctx, AT_FDCWD, path, &measured, &cached, &strict);
+	else
+		rc = bca_file_probe(sc->ctx, AT_FDCWD, path, &measured, &cached);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s: probe: %s\n", cli_prog, path, bca_strerror(rc));
 		sc->error_printed = true;
 		return rc;
 	}
 	if (ln) {
-		out_set_str(sc->o, ln, COL_PROBE, bca_dio_verdict_name(measured));
+		out_set_str(sc->o, ln, COL_PROBE, strict == BCA_PROBE_STRICT_REFUSED ?
+			    "buffered (strict O_DIRECT refused)" : bca_dio_verdict_name(measured));
 		out_set_u64(sc->o, ln, COL_CACHED, cached);
+		if (sc->strict)
+			out_set_str(sc->o, ln, COL_STRICT, bca_probe_strict_name(strict));
 	}
 	if (S_ISREG(bca_file_get_mode(f)) && inferred != BCA_DIO_UNKNOWN && inferred != measured) {
 		sc->mismatches++;
@@ -255,6 +265,8 @@ static void file_help(void)
 	      "     --require-dio      exit 3 when a file would not get real direct I/O\n"
 	      " -p, --probe            prove the verdict: O_DIRECT on a scratch file next to\n"
 	      "                        PATH, then mincore; a mismatch is reported, exit 1\n"
+	      "     --strict-probe     --probe, first with RWF_DIO_STRICT where the kernel\n"
+	      "                        has it: a refusal proves the page cache fallback\n"
 	      " -L, --no-dereference   report a symlink itself, not its target\n", stdout);
 	out_help_options(stdout);
 	fputs(" -h, --help             display this help\n", stdout);
@@ -265,7 +277,7 @@ static void file_help(void)
 	       "not, 2 usage error, 1 other failure.  See blkcrypt-query(8).\n");
 }
 
-enum { OPT_FOLLOW = 256, OPT_CROSS_MOUNTS, OPT_REQUIRE_DIO };
+enum { OPT_FOLLOW = 256, OPT_CROSS_MOUNTS, OPT_REQUIRE_DIO, OPT_STRICT_PROBE };
 
 int cmd_file(int argc, char **argv)
 {
@@ -277,6 +289,7 @@ int cmd_file(int argc, char **argv)
 		{ "summary", no_argument, NULL, 's' },
 		{ "require-dio", no_argument, NULL, OPT_REQUIRE_DIO },
 		{ "probe", no_argument, NULL, 'p' },
+		{ "strict-probe", no_argument, NULL, OPT_STRICT_PROBE },
 		{ "no-dereference", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -312,6 +325,9 @@ int cmd_file(int argc, char **argv)
 		case 'p':
 			sc.probe = true;
 			break;
+		case OPT_STRICT_PROBE:
+			sc.probe = sc.strict = true;
+			break;
 		case 'L':
 			qflags |= BCA_QUERY_NOFOLLOW;
 			break;
@@ -329,7 +345,7 @@ int cmd_file(int argc, char **argv)
 	if (sc.probe && recursive)
 		cli_usage_error("file: --probe writes 1 MiB per file: not with --recursive");
 	if (sc.probe && !out_has_column(&o, COL_PROBE)) {
-		out_option(&o, 'o', "+PROBE,CACHED");
+		out_option(&o, 'o', sc.strict ? "+PROBE,CACHED,STRICT" : "+PROBE,CACHED");
 	}
 
 	sc.o = &o;
