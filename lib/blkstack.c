@@ -101,17 +101,11 @@ static void read_modes(struct bca_ctx *ctx, struct bca_blkdev *d, const char *cr
 	struct dirent *de;
 	uint64_t v;
 	DIR *dir;
-	int fd;
 
 	pathf(path, sizeof(path), "%s/modes", crypto);
-	fd = bca_sys_open(ctx, path, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
+	dir = bca_sys_opendir(ctx, path);
+	if (!dir)
 		return;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return;
-	}
 	while ((de = readdir(dir)) && d->nmodes < MAX_MODES) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -229,7 +223,6 @@ static void read_lower(struct bca_ctx *ctx, struct bca_blkdev *d, const char *ba
 	char path[PATH_MAX];
 	struct dirent *de;
 	DIR *dir;
-	int fd;
 
 	if (d->kind == BCA_BLKDEV_PART) {
 		pathf(path, sizeof(path), "%s/../dev", base);
@@ -238,14 +231,9 @@ static void read_lower(struct bca_ctx *ctx, struct bca_blkdev *d, const char *ba
 		return;
 	}
 	pathf(path, sizeof(path), "%s/slaves", base);
-	fd = bca_sys_open(ctx, path, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
+	dir = bca_sys_opendir(ctx, path);
+	if (!dir)
 		return;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return;
-	}
 	while ((de = readdir(dir)) && d->nlower < MAX_LOWER) {
 		if (de->d_name[0] == '.')
 			continue;

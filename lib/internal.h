@@ -3,6 +3,7 @@
 #ifndef BCA_INTERNAL_H
 #define BCA_INTERNAL_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <syslog.h>
 
@@ -39,6 +40,7 @@ int bca_sys_open(struct bca_ctx *ctx, const char *path, int flags);
 int bca_sys_read_str(struct bca_ctx *ctx, const char *path, char *buf, size_t size);
 int bca_sys_read_u64(struct bca_ctx *ctx, const char *path, int base, uint64_t *val);
 FILE *bca_sys_fopen(struct bca_ctx *ctx, const char *path);
+DIR *bca_sys_opendir(struct bca_ctx *ctx, const char *path);
 
 /* statx.c: the one place that calls statx(2) */
 int bca_statx(int dirfd, const char *path, int at_flags, unsigned int mask,

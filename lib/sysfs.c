@@ -49,6 +49,22 @@ FILE *bca_sys_fopen(struct bca_ctx *ctx, const char *path)
 	return f;
 }
 
+/* A sysfs directory below the sysroot, for readdir(); NULL with errno set. */
+DIR *bca_sys_opendir(struct bca_ctx *ctx, const char *path)
+{
+	int fd = bca_sys_open(ctx, path, O_RDONLY | O_DIRECTORY);
+	DIR *dir;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	dir = fdopendir(fd);
+	if (!dir)
+		close(fd);
+	return dir;
+}
+
 /* Reads a one-line sysfs attribute, without its trailing newline. */
 int bca_sys_read_str(struct bca_ctx *ctx, const char *path, char *buf, size_t size)
 {
