@@ -212,7 +212,7 @@ static int check_target(struct bca_ctx *ctx, const struct create_opts *o)
 	int rc = bca_dm_target_version(ctx, target, have);
 
 	if (rc == -ENODEV) {
-		cli_warnx("device-mapper is not available in this kernel (no /dev/mapper/control)");
+		dm_name_error(NULL, rc);
 		return -1;
 	}
 	if (rc == -ENOENT) {

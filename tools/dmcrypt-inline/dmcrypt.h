@@ -31,6 +31,12 @@ struct crypt_table {
 int crypt_table_parse(const char *line, struct crypt_table *t);
 /* The description of a ":size:logon:desc" key reference, or NULL. */
 const char *crypt_table_key_desc(const struct crypt_table *t);
+/*
+ * The message for a device-mapper error about device NAME: no device-mapper
+ * (-ENODEV, NAME may be NULL), no such device, not a crypt device, or
+ * "prog: NAME: reason".
+ */
+void dm_name_error(const char *name, int rc);
 /* Whether a valid device-mapper name. */
 bool dm_name_valid(const char *name);
 

@@ -120,7 +120,7 @@ int cmd_list(int argc, char **argv)
 	if (rc == 0)
 		out_print(&o);
 	else if (rc == -ENODEV)
-		cli_warnx("device-mapper is not available in this kernel (no /dev/mapper/control)");
+		dm_name_error(NULL, rc);
 	else
 		cli_warnx("listing device-mapper devices: %s", bca_strerror(rc));
 	out_free(&o);

@@ -38,12 +38,8 @@ int cmd_remove(int argc, char **argv)
 	if (bca_new(&ctx) < 0)
 		return EXIT_FAIL;
 	rc = bca_dm_get_table(ctx, name, false, &line, NULL);
-	if (rc == -ENODEV) {
-		cli_warnx("device-mapper is not available in this kernel (no /dev/mapper/control)");
-		goto out;
-	}
-	if (rc == -ENOENT) {
-		cli_warnx("%s: no such device", name);
+	if (rc == -ENODEV || rc == -ENOENT) {
+		dm_name_error(name, rc);
 		goto out;
 	}
 	if (rc == 0 && crypt_table_parse(line, &t) == 0 &&

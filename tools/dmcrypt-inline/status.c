@@ -134,14 +134,8 @@ static int report_status(struct bca_ctx *ctx, struct out *o, const char *name, v
 {
 	int rc = show(ctx, o, name);
 
-	if (rc == -EMEDIUMTYPE)
-		cli_warnx("%s: not a crypt or inlinecrypt device", name);
-	else if (rc == -ENOENT)
-		cli_warnx("%s: no such device", name);
-	else if (rc == -ENODEV)
-		cli_warnx("device-mapper is not available in this kernel (no /dev/mapper/control)");
-	else if (rc < 0)
-		cli_path_error(name, rc);
+	if (rc < 0)
+		dm_name_error(name, rc);
 	return rc;
 }
 
@@ -211,12 +205,8 @@ int cmd_table(int argc, char **argv)
 	rc = bca_dm_get_table(ctx, argv[optind], showkeys, &line, NULL);
 	if (rc == 0)
 		printf("%s\n", line);
-	else if (rc == -ENOENT)
-		cli_warnx("%s: no such device", argv[optind]);
-	else if (rc == -ENODEV)
-		cli_warnx("device-mapper is not available in this kernel (no /dev/mapper/control)");
 	else
-		cli_path_error(argv[optind], rc);
+		dm_name_error(argv[optind], rc);
 	if (line)
 		explicit_bzero(line, strlen(line));
 	free(line);

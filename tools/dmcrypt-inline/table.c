@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "blkcryptadm.h"
+#include "cli.h"
 #include "dmcrypt.h"
 
 int crypt_table_parse(const char *line, struct crypt_table *t)
@@ -47,4 +49,16 @@ bool dm_name_valid(const char *name)
 
 	return len > 0 && len < 128 && !strchr(name, '/') && strcmp(name, ".") &&
 	       strcmp(name, "..") && !strpbrk(name, " \t\n");
+}
+
+void dm_name_error(const char *name, int rc)
+{
+	if (rc == -ENODEV)
+		cli_warnx("device-mapper is not available in this kernel (no /dev/mapper/control)");
+	else if (rc == -ENOENT)
+		cli_warnx("%s: no such device", name);
+	else if (rc == -EMEDIUMTYPE)
+		cli_warnx("%s: not a crypt or inlinecrypt device", name);
+	else
+		cli_path_error(name, rc);
 }
