@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * blk_crypto_profile - selftest of BLKCRYPTOPROFILE (kernel/patches), run
- * inside the guest by tests/vm/uapi.bats.
+ * inside the guest by tests/vm/uapi-*.bats.
  *
  *   blk_crypto_profile show DEV   print the fields as NAME=VALUE lines
  *                                 (dus_mask_N for every mode N the kernel fills)

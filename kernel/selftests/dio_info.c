@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * dio_info - selftest of FS_IOC_GET_DIO_INFO (kernel/patches), run inside
- * the guest by tests/vm/uapi.bats.
+ * the guest by tests/vm/uapi-*.bats.
  *
  *   dio_info show PATH    print the fields as NAME=VALUE lines
  *   dio_info abi PATH     TAP: sizes, flags, reserved fields, EFAULT, and

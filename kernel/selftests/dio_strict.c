@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * dio_strict - selftest of RWF_DIO_STRICT (kernel/patches), run inside the
- * guest by tests/vm/uapi.bats.
+ * guest by tests/vm/uapi-*.bats.
  *
  *   dio_strict known
  *       prints "known" when the kernel knows the flag (EINVAL on a file

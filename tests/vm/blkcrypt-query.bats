@@ -12,7 +12,7 @@ setup() {
 	DISK=$(vm_disk fs)
 	DMDISK=$(vm_disk dm)
 	MNT=$BATS_TEST_TMPDIR/mnt
-	BQ=$BCA_BUILDDIR/blkcrypt-query
+	BQ=$(vm_tool blkcrypt-query)
 }
 
 teardown() { vm_teardown; }

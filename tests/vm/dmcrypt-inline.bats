@@ -9,7 +9,7 @@ bats_require_minimum_version 1.5.0
 setup() {
 	vm_setup
 	DISK=$(vm_disk dm)
-	DMCI=$BCA_BUILDDIR/dmcrypt-inline
+	DMCI=$(vm_tool dmcrypt-inline)
 	KEY=$BATS_TEST_TMPDIR/key
 	head -c 64 /dev/urandom >"$KEY"
 	PATTERN="dmcrypt-inline-plaintext-$RANDOM$RANDOM"

@@ -12,7 +12,7 @@ setup() {
 	vm_setup
 	DISK=$(vm_disk fs)
 	MNT=$BATS_TEST_TMPDIR/mnt
-	FSCRYPTCTL_DIO=$BCA_BUILDDIR/fscryptctl-dio
+	FSCRYPTCTL_DIO=$(vm_tool fscryptctl-dio)
 	PAGECACHE=$(vm_helper pagecache)
 	KEY=$BATS_TEST_TMPDIR/key
 	head -c 64 /dev/urandom >"$KEY"
