@@ -8,7 +8,7 @@ teardown() { vm_teardown; }
 
 @test "guest runs the kernel built by build-kernel" {
 	# BCA_KERNEL_RELEASE: from the build tree (make check-vm);
-	# BCA_VM_KERNEL_RELEASE: read by vm-run from the bzImage it booted.
+	# BCA_VM_KERNEL_RELEASE: read by vm-run from the kernel it booted.
 	local want=${BCA_KERNEL_RELEASE:-$BCA_VM_KERNEL_RELEASE}
 	[ -n "$want" ]
 	[ "$(uname -r)" = "$want" ]
