@@ -23,25 +23,14 @@
 #include <unistd.h>
 
 #include "uapi/dioinfo.h"
-#include "../../tests/unit/tap.h"
 
 #define PROG "blk_crypto_profile"
+#include "selftest.h"
 
 _Static_assert(sizeof(struct blk_crypto_profile_info) == BLK_CRYPTO_PROFILE_INFO_SIZE_VER0,
 	       "size");
 _Static_assert(offsetof(struct blk_crypto_profile_info, dus_masks) == 32, "layout");
 _Static_assert(offsetof(struct blk_crypto_profile_info, __reserved) == 96, "layout");
-
-static int open_dev(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	return fd;
-}
 
 static int get(int fd, void *arg)
 {
@@ -66,7 +55,7 @@ static unsigned char *aa_buffer(size_t size, uint32_t usize)
 static int cmd_show(const char *path)
 {
 	struct blk_crypto_profile_info p;
-	int fd = open_dev(path), rc;
+	int fd = st_open(path), rc;
 
 	memset(&p, 0, sizeof(p));
 	p.size = sizeof(p);
@@ -84,21 +73,12 @@ static int cmd_show(const char *path)
 	return 0;
 }
 
-static int all_bytes(const unsigned char *p, size_t n, unsigned char v)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != v)
-			return 0;
-	return 1;
-}
-
 static int cmd_abi(const char *path)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	struct blk_crypto_profile_info ref, *p;
 	unsigned char *buf;
-	void *unmapped;
-	int fd = open_dev(path);
+	int fd = st_open(path);
 
 	plan(16);
 
@@ -109,27 +89,27 @@ static int cmd_abi(const char *path)
 	ok(ref.source <= BLK_CRYPTO_PROFILE_SOURCE_DM && ref.num_modes >= 5 &&
 	   ref.num_modes <= 16 && !(ref.caps & ~BLK_CRYPTO_PROFILE_CAP_FALLBACK) &&
 	   ref.dus_masks[0] == 0 &&
-	   all_bytes((unsigned char *)&ref.dus_masks[ref.num_modes],
+	   st_all_bytes((unsigned char *)&ref.dus_masks[ref.num_modes],
 		     (16 - ref.num_modes) * sizeof(ref.dus_masks[0]), 0) &&
 	   (ref.source != BLK_CRYPTO_PROFILE_SOURCE_NONE ||
 	    (!ref.max_dun_bits && !ref.num_keyslots && !ref.key_types &&
-	     all_bytes((unsigned char *)ref.dus_masks, sizeof(ref.dus_masks), 0))),
+	     st_all_bytes((unsigned char *)ref.dus_masks, sizeof(ref.dus_masks), 0))),
 	   "fields in range; unfilled modes and a missing profile read as zero");
 
 	buf = aa_buffer(256, BLK_CRYPTO_PROFILE_INFO_SIZE_VER0);
 	p = (struct blk_crypto_profile_info *)buf;
 	is_int(get(fd, buf), 0, "output fields filled with 0xAA are ignored on input");
 	ok(!memcmp(buf, &ref, sizeof(ref)), "0xAA buffer: same answer as the zeroed one");
-	ok(all_bytes((unsigned char *)p->__reserved, sizeof(p->__reserved), 0),
+	ok(st_all_bytes((unsigned char *)p->__reserved, sizeof(p->__reserved), 0),
 	   "reserved fields are zero on return");
-	ok(all_bytes(buf + 128, 128, 0xAA), "bytes beyond the size asked for are untouched");
+	ok(st_all_bytes(buf + 128, 128, 0xAA), "bytes beyond the size asked for are untouched");
 	free(buf);
 
 	buf = aa_buffer(512, 256);
 	memset(buf + 128, 0, 128);
 	is_int(get(fd, buf), 0, "a larger size with a zero tail is accepted");
 	ok(((struct blk_crypto_profile_info *)buf)->size == 128 &&
-	   all_bytes(buf + 128, 128, 0) && all_bytes(buf + 256, 256, 0xAA),
+	   st_all_bytes(buf + 128, 128, 0) && st_all_bytes(buf + 256, 256, 0xAA),
 	   "larger size: size out 128, tail and beyond untouched");
 	((struct blk_crypto_profile_info *)buf)->size = 256;
 	buf[200] = 1;
@@ -149,20 +129,12 @@ static int cmd_abi(const char *path)
 	is_int(get(fd, buf), -EINVAL, "nonzero __reserved gives EINVAL");
 	free(buf);
 
-	is_int(get(fd, NULL), -EFAULT, "a NULL pointer gives EFAULT");
-	unmapped = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	is_int(get(fd, unmapped), -EFAULT, "an inaccessible pointer gives EFAULT");
-	munmap(unmapped, (size_t)page);
+	st_efault(get, fd);
 	close(fd);
 	return done_testing();
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "show"))
-		return cmd_show(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "abi"))
-		return cmd_abi(argv[2]);
-	fputs("usage: " PROG " show|abi DEV\n", stderr);
-	return 2;
+	return st_main(argc, argv, "DEV", cmd_show, cmd_abi);
 }

@@ -23,25 +23,14 @@
 #include <unistd.h>
 
 #include "uapi/dioinfo.h"
-#include "../../tests/unit/tap.h"
 
 #define PROG "dio_info"
+#include "selftest.h"
 
 _Static_assert(sizeof(struct fs_dio_info) == FS_DIO_INFO_SIZE_VER0, "size");
 _Static_assert(offsetof(struct fs_dio_info, dio) == 8, "layout");
 _Static_assert(offsetof(struct fs_dio_info, data_unit_size) == 16, "layout");
 _Static_assert(offsetof(struct fs_dio_info, __reserved2) == 32, "layout");
-
-static int open_path(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	return fd;
-}
 
 /* A buffer of size bytes filled with 0xAA, with the input fields set. */
 static unsigned char *aa_buffer(size_t size, uint32_t usize)
@@ -68,7 +57,7 @@ static int get(int fd, void *arg)
 static int cmd_show(const char *path)
 {
 	struct fs_dio_info d;
-	int fd = open_path(path), rc;
+	int fd = st_open(path), rc;
 
 	memset(&d, 0, sizeof(d));
 	d.size = sizeof(d);
@@ -85,14 +74,6 @@ static int cmd_show(const char *path)
 	       d.contents_mode, d.dun_bytes, d.data_unit_size,
 	       d.dio_mem_align, d.dio_offset_align);
 	return 0;
-}
-
-static int all_bytes(const unsigned char *p, size_t n, unsigned char v)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != v)
-			return 0;
-	return 1;
 }
 
 /* The documented value ranges: a stray byte would show up here. */
@@ -112,8 +93,7 @@ static int cmd_abi(const char *path)
 	long page = sysconf(_SC_PAGESIZE);
 	struct fs_dio_info ref, *d;
 	unsigned char *buf;
-	void *unmapped;
-	int fd = open_path(path);
+	int fd = st_open(path);
 
 	plan(21);
 
@@ -127,10 +107,10 @@ static int cmd_abi(const char *path)
 	d = (struct fs_dio_info *)buf;
 	is_int(get(fd, buf), 0, "output fields filled with 0xAA are ignored on input");
 	ok(!memcmp(buf, &ref, sizeof(ref)), "0xAA buffer: same answer as the zeroed one");
-	ok(all_bytes(d->__reserved0, sizeof(d->__reserved0), 0) && d->__reserved1 == 0 &&
-	   all_bytes((unsigned char *)d->__reserved2, sizeof(d->__reserved2), 0),
+	ok(st_all_bytes(d->__reserved0, sizeof(d->__reserved0), 0) && d->__reserved1 == 0 &&
+	   st_all_bytes((unsigned char *)d->__reserved2, sizeof(d->__reserved2), 0),
 	   "reserved fields and padding are zero on return");
-	ok(all_bytes(buf + FS_DIO_INFO_SIZE_VER0, 256 - FS_DIO_INFO_SIZE_VER0, 0xAA),
+	ok(st_all_bytes(buf + FS_DIO_INFO_SIZE_VER0, 256 - FS_DIO_INFO_SIZE_VER0, 0xAA),
 	   "bytes beyond the size asked for are untouched");
 	free(buf);
 
@@ -139,7 +119,7 @@ static int cmd_abi(const char *path)
 	is_int(get(fd, buf), 0, "a larger size with a zero tail is accepted");
 	is_int(((struct fs_dio_info *)buf)->size, FS_DIO_INFO_SIZE_VER0,
 	       "larger size: size out is what the kernel wrote");
-	ok(all_bytes(buf + 64, 64, 0) && all_bytes(buf + 128, 128, 0xAA),
+	ok(st_all_bytes(buf + 64, 64, 0) && st_all_bytes(buf + 128, 128, 0xAA),
 	   "larger size: the tail and beyond are untouched");
 	((struct fs_dio_info *)buf)->size = 128;	/* the kernel set it to 64 */
 	buf[100] = 1;
@@ -171,20 +151,12 @@ static int cmd_abi(const char *path)
 	is_int(get(fd, buf), -EINVAL, "nonzero __reserved2 gives EINVAL");
 	free(buf);
 
-	is_int(get(fd, NULL), -EFAULT, "a NULL pointer gives EFAULT");
-	unmapped = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	is_int(get(fd, unmapped), -EFAULT, "an inaccessible pointer gives EFAULT");
-	munmap(unmapped, (size_t)page);
+	st_efault(get, fd);
 	close(fd);
 	return done_testing();
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "show"))
-		return cmd_show(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "abi"))
-		return cmd_abi(argv[2]);
-	fputs("usage: " PROG " show|abi PATH\n", stderr);
-	return 2;
+	return st_main(argc, argv, "PATH", cmd_show, cmd_abi);
 }
