@@ -76,8 +76,8 @@ const char *bca_blk_crypto_mode_of(int mode)
  * A partition has no queue/ of its own: the profile is its whole disk's,
  * one directory up.
  */
-int bca_blkdev_crypto_supports(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
-			       const char *mode_name, uint32_t data_unit_size)
+static int crypto_supports(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
+			   const char *mode_name, uint32_t data_unit_size)
 {
 	static const char *const queue_dirs[] = { "queue", "../queue" };
 	char path[PATH_MAX];
@@ -102,4 +102,21 @@ int bca_blkdev_crypto_supports(struct bca_ctx *ctx, unsigned int major, unsigned
 		}
 	}
 	return rc == -ENOENT ? 0 : rc;
+}
+
+/* Encrypted files of a scan share a device and a policy: remember the last answer. */
+int bca_blkdev_crypto_supports(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
+			       const char *mode_name, uint32_t data_unit_size)
+{
+	typeof(ctx->crypto_cache) *c = &ctx->crypto_cache;
+
+	if (c->valid && c->major == major && c->minor == minor && c->dus == data_unit_size &&
+	    !strcmp(c->mode, mode_name))
+		return c->result;
+	c->result = crypto_supports(ctx, major, minor, mode_name, data_unit_size);
+	c->valid = snprintf(c->mode, sizeof(c->mode), "%s", mode_name) < (int)sizeof(c->mode);
+	c->major = major;
+	c->minor = minor;
+	c->dus = data_unit_size;
+	return c->result;
 }

@@ -173,7 +173,7 @@ static int read_profile_ioctl(struct bca_ctx *ctx, struct bca_blkdev *d)
 	struct stat st;
 	int fd, rc = 0;
 
-	if (ctx->sysroot[0] || bca_kernel_ioctls_disabled())
+	if (ctx->sysroot[0] || bca_kernel_ioctls_disabled(ctx))
 		return -EOPNOTSUPP;
 	if (pathf(node, sizeof(node), "/dev/%s", d->name) < 0)
 		return -ENAMETOOLONG;

@@ -7,8 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
+
+/* BCA_NO_KERNEL_IOCTL=1 forces inference, e.g. to compare both answers. */
+static bool kernel_ioctls_disabled_env(void)
+{
+	const char *v = getenv("BCA_NO_KERNEL_IOCTL");
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+bool bca_kernel_ioctls_disabled(const struct bca_ctx *ctx)
+{
+	return ctx->no_kernel_ioctl;
+}
 
 BCA_EXPORT int bca_new(struct bca_ctx **ctx)
 {
@@ -18,6 +32,9 @@ BCA_EXPORT int bca_new(struct bca_ctx **ctx)
 		return -ENOMEM;
 	c->refcount = 1;
 	c->log_priority = LOG_ERR;
+	c->fallback_state = BCA_FALLBACK_UNCHECKED;
+	c->page_size = sysconf(_SC_PAGESIZE);
+	c->no_kernel_ioctl = kernel_ioctls_disabled_env();
 	c->sysroot = strdup("");
 	if (!c->sysroot) {
 		free(c);
@@ -103,6 +120,9 @@ BCA_EXPORT int bca_set_sysroot(struct bca_ctx *ctx, const char *dir)
 	bca_mounts_free(ctx->mounts);
 	ctx->mounts = NULL;
 	ctx->devname_valid = false;
+	ctx->mount_miss_valid = false;
+	ctx->crypto_cache.valid = false;
+	ctx->fallback_state = BCA_FALLBACK_UNCHECKED;
 	return 0;
 }
 

@@ -84,14 +84,14 @@ static int resident_pages(int fd, size_t size, uint64_t *pages)
  * without O_DIRECT with EINVAL, where a kernel without it says EOPNOTSUPP
  * (unknown flag).  BCA_NO_KERNEL_IOCTL=1 pretends it does not.
  */
-static bool strict_known(void)
+static bool strict_known(struct bca_ctx *ctx)
 {
 	struct iovec iov;
 	bool known;
 	char c;
 	int fd;
 
-	if (bca_kernel_ioctls_disabled())
+	if (bca_kernel_ioctls_disabled(ctx))
 		return false;
 	fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -216,7 +216,7 @@ BCA_EXPORT int bca_file_probe_strict(struct bca_ctx *ctx, int dirfd, const char 
 
 	if (!ctx || !path || !verdict || !strict)
 		return -EINVAL;
-	if (strict_known()) {
+	if (strict_known(ctx)) {
 		rc = probe_path(ctx, dirfd, path, RWF_DIO_STRICT, verdict, &cached);
 		how = BCA_PROBE_STRICT_ACCEPTED;
 	}

@@ -26,6 +26,25 @@ struct bca_ctx {
 	bool devname_valid;
 	unsigned int devname_major, devname_minor;
 	char devname[64];
+	/* blk-crypto-fallback, see fallback.c: BCA_FALLBACK_UNCHECKED, -1, 0, 1 */
+	int fallback_state;
+	const char *fallback_why;
+	/* mount id last looked up in vain, see bca_mount_by_id() */
+	bool mount_miss_valid;
+	uint64_t mount_miss_id;
+	/* last answer of bca_blkdev_crypto_supports(), per device and config */
+	struct {
+		bool valid;
+		unsigned int major, minor;
+		char mode[24];
+		uint32_t dus;
+		int result;
+	} crypto_cache;
+	long page_size;
+	/* BCA_NO_KERNEL_IOCTL, read once in bca_new() */
+	bool no_kernel_ioctl;
+	/* FS_IOC_GET_DIO_INFO per filesystem type: 0 unknown, 1 answered, -1 ENOTTY */
+	int kernel_ioctl_state[2];
 };
 
 /* log.c */
@@ -64,8 +83,8 @@ bool bca_opt_has(const char *opts, const char *opt, const char **value);
 
 /* dio.c */
 const struct bca_statx *bca_file_statx(const struct bca_file *f);
-/* True when BCA_NO_KERNEL_IOCTL is set: infer instead of asking the kernel. */
-bool bca_kernel_ioctls_disabled(void);
+/* True when BCA_NO_KERNEL_IOCTL was set at bca_new(): infer instead of asking. */
+bool bca_kernel_ioctls_disabled(const struct bca_ctx *ctx);
 
 /* dm.c */
 /*
@@ -93,6 +112,38 @@ struct bca_policy {
 };
 int bca_policy_get_fd(int fd, struct bca_policy *pol);
 int bca_key_status_fd(int fd, const struct bca_policy *pol, enum bca_key_status *st);
+
+/* infer.c: what a stock kernel shows of a file, and the verdict drawn from it */
+struct bca_facts {
+	struct bca_statx stx;
+	struct bca_policy pol;		/* version 0: none or unknown */
+	enum bca_key_status key;
+	const char *fstype;		/* NULL: unknown */
+	const char *super_opts;		/* superblock options, NULL: unknown */
+	unsigned int inode_flags;	/* FS_IOC_GETFLAGS */
+	bool inode_flags_known;
+	bool odirect_refused;		/* open(O_DIRECT) failed with EINVAL */
+	int dev_crypto;			/* device profile has the file's config: 1, 0, -1 unknown */
+	int fallback;			/* blk-crypto-fallback built in: 1, 0, -1 unknown */
+	long page_size;
+};
+struct bca_verdict {
+	enum bca_dio_verdict verdict;
+	enum bca_dio_reason reason;
+	enum bca_crypto_impl crypto;
+};
+void bca_infer_verdict(const struct bca_facts *in, struct bca_verdict *out);
+
+/* fallback.c */
+#define BCA_FALLBACK_UNCHECKED (-2)
+/*
+ * Whether blk-crypto-fallback is built into the kernel: 1 yes, 0 no, -1
+ * unknown; *why (may be NULL) names the evidence, or why there is none.
+ */
+int bca_fallback_state(struct bca_ctx *ctx, const char **why);
+void bca_fallback_from_kernel(struct bca_ctx *ctx, bool available);
+/* One line of a kernel .config: 1 fallback built in, 0 absent, -1 silent. */
+int bca_config_line_fallback(const char *line);
 
 /* blkdev.c */
 /* The device's kernel name from /sys/dev/block/MAJ:MIN/uevent. */

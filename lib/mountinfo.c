@@ -16,6 +16,8 @@
 struct bca_mountinfo {
 	struct bca_mount *mounts;
 	size_t n;
+	/* the tables read before this one: file reports still point into them */
+	struct bca_mountinfo *older;
 };
 
 static void mount_clear(struct bca_mount *m)
@@ -29,12 +31,15 @@ static void mount_clear(struct bca_mount *m)
 
 void bca_mounts_free(struct bca_mountinfo *mi)
 {
-	if (!mi)
-		return;
-	for (size_t i = 0; i < mi->n; i++)
-		mount_clear(&mi->mounts[i]);
-	free(mi->mounts);
-	free(mi);
+	while (mi) {
+		struct bca_mountinfo *older = mi->older;
+
+		for (size_t i = 0; i < mi->n; i++)
+			mount_clear(&mi->mounts[i]);
+		free(mi->mounts);
+		free(mi);
+		mi = older;
+	}
 }
 
 /* Undoes the kernel's octal escaping of space, tab, newline and backslash. */
@@ -151,23 +156,33 @@ static const struct bca_mount *find(const struct bca_mountinfo *mi, uint64_t id)
 	return NULL;
 }
 
+/*
+ * A miss reads mountinfo again (the mount may be new) but keeps the old
+ * table, whose strings file reports hold; the same mount id missing twice in
+ * a row (a file in another mount namespace, file after file) is answered
+ * from memory instead of re-reading mountinfo for every file.
+ */
 int bca_mount_by_id(struct bca_ctx *ctx, uint64_t mnt_id, const struct bca_mount **out)
 {
 	const struct bca_mount *m = find(ctx->mounts, mnt_id);
 	int rc;
 
 	if (!m) {
-		/* not cached: mounted since we last looked */
 		struct bca_mountinfo *mi = NULL;
 
+		if (ctx->mount_miss_valid && ctx->mount_miss_id == mnt_id)
+			return -ENOENT;
 		rc = mounts_load(ctx, &mi);
 		if (rc < 0)
 			return rc;
-		bca_mounts_free(ctx->mounts);
+		mi->older = ctx->mounts;
 		ctx->mounts = mi;
 		m = find(mi, mnt_id);
-		if (!m)
+		if (!m) {
+			ctx->mount_miss_valid = true;
+			ctx->mount_miss_id = mnt_id;
 			return -ENOENT;
+		}
 	}
 	*out = m;
 	return 0;
