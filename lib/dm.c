@@ -16,6 +16,7 @@
 #include <libdevmapper.h>
 
 #include "internal.h"
+#include "dlib.h"
 
 struct bca_dm_device {
 	const char *name;
@@ -55,14 +56,17 @@ static void dm_leave(void)
 	dm_log_ctx = NULL;
 }
 
-/* -ENODEV when this kernel has no device-mapper at all, which is common. */
+/*
+ * -ENODEV when this kernel has no device-mapper at all, which is common;
+ * else libdevmapper is loaded (dlib.c) for the calls that follow.
+ */
 static int dm_check_available(struct bca_ctx *ctx)
 {
 	if (access("/dev/mapper/control", F_OK) < 0) {
 		bca_dbg(ctx, "/dev/mapper/control: %s", strerror(errno));
 		return -ENODEV;
 	}
-	return 0;
+	return bca_dm_lib_load(ctx);
 }
 
 /*

@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "internal.h"
+#include "dlib.h"
 
 #define OPT_FALLBACK "CONFIG_BLK_INLINE_ENCRYPTION_FALLBACK"
 #define OPT_BLK_CRYPTO "CONFIG_BLK_INLINE_ENCRYPTION"
@@ -50,6 +51,10 @@ static int config_fallback(struct bca_ctx *ctx, const char *path)
 
 	if (fd < 0)
 		return -1;
+	if (bca_z_lib_load(ctx) < 0) {
+		close(fd);
+		return -1;
+	}
 	gz = gzdopen(fd, "r");	/* reads plain files as they are, too */
 	if (!gz) {
 		close(fd);

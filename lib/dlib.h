@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The libdevmapper and zlib functions the library calls, through pointers
+ * that dlib.c fills when the library is first needed.  Include this after
+ * <libdevmapper.h> or <zlib.h>: each name becomes its pointer.
+ */
+#ifndef BCA_DLIB_H
+#define BCA_DLIB_H
+
+#define BCA_DM_SYMBOLS(X) \
+	X(dm_task_create) X(dm_task_destroy) X(dm_task_run) X(dm_task_set_name) \
+	X(dm_task_set_uuid) X(dm_task_set_major) X(dm_task_set_minor) X(dm_task_set_ro) \
+	X(dm_task_set_cookie) X(dm_task_secure_data) X(dm_task_retry_remove) \
+	X(dm_task_add_target) X(dm_task_get_info) X(dm_task_get_uuid) X(dm_task_get_names) \
+	X(dm_task_get_versions) X(dm_task_get_errno) X(dm_get_next_target) X(dm_udev_wait) \
+	X(dm_log_with_errno_init)
+
+#define BCA_Z_SYMBOLS(X) X(gzdopen) X(gzgets) X(gzclose)
+
+#ifdef LIB_DEVICE_MAPPER_H
+#define X(sym) __typeof__(&sym) sym;
+struct bca_dm_syms { BCA_DM_SYMBOLS(X) };
+#undef X
+extern struct bca_dm_syms bca_dm_syms;
+#endif
+
+#ifdef ZLIB_H
+#define X(sym) __typeof__(&sym) sym;
+struct bca_z_syms { BCA_Z_SYMBOLS(X) };
+#undef X
+extern struct bca_z_syms bca_z_syms;
+#endif
+
+struct bca_ctx;
+/* Loads the library once per process: 0, or -ELIBACC/-ELIBBAD (logged). */
+int bca_dm_lib_load(struct bca_ctx *ctx);
+int bca_z_lib_load(struct bca_ctx *ctx);
+
+/* Past this point, calls go through the pointers. */
+#ifndef BCA_DLIB_IMPL
+#ifdef LIB_DEVICE_MAPPER_H
+#define dm_task_create (bca_dm_syms.dm_task_create)
+#define dm_task_destroy (bca_dm_syms.dm_task_destroy)
+#define dm_task_run (bca_dm_syms.dm_task_run)
+#define dm_task_set_name (bca_dm_syms.dm_task_set_name)
+#define dm_task_set_uuid (bca_dm_syms.dm_task_set_uuid)
+#define dm_task_set_major (bca_dm_syms.dm_task_set_major)
+#define dm_task_set_minor (bca_dm_syms.dm_task_set_minor)
+#define dm_task_set_ro (bca_dm_syms.dm_task_set_ro)
+#define dm_task_set_cookie (bca_dm_syms.dm_task_set_cookie)
+#define dm_task_secure_data (bca_dm_syms.dm_task_secure_data)
+#define dm_task_retry_remove (bca_dm_syms.dm_task_retry_remove)
+#define dm_task_add_target (bca_dm_syms.dm_task_add_target)
+#define dm_task_get_info (bca_dm_syms.dm_task_get_info)
+#define dm_task_get_uuid (bca_dm_syms.dm_task_get_uuid)
+#define dm_task_get_names (bca_dm_syms.dm_task_get_names)
+#define dm_task_get_versions (bca_dm_syms.dm_task_get_versions)
+#define dm_task_get_errno (bca_dm_syms.dm_task_get_errno)
+#define dm_get_next_target (bca_dm_syms.dm_get_next_target)
+#define dm_udev_wait (bca_dm_syms.dm_udev_wait)
+#define dm_log_with_errno_init (bca_dm_syms.dm_log_with_errno_init)
+#endif
+#ifdef ZLIB_H
+#define gzdopen (bca_z_syms.gzdopen)
+#define gzgets (bca_z_syms.gzgets)
+#define gzclose (bca_z_syms.gzclose)
+#endif
+#endif
+
+#endif /* BCA_DLIB_H */
