@@ -321,15 +321,26 @@ uint64_t bca_blkdev_get_mode_dus_mask(const struct bca_blkdev *d, size_t i);
 /* For dm devices: the dm name and the first target's type, else NULL. */
 const char *bca_blkdev_get_dm_name(const struct bca_blkdev *d);
 const char *bca_blkdev_get_dm_target(const struct bca_blkdev *d);
-/* 1 if the layer passes inline crypto through, 0 if not, -1 if not a layer or unknown. */
+/*
+ * 1 if the layer passes inline crypto through, 0 if not, -1 if not a layer
+ * or unknown.  The evidence is the dm device's profile: with none, 0 when a
+ * device below has one, else -1 (which targets pass crypto varies by kernel).
+ */
 int bca_blkdev_passes_crypto(const struct bca_blkdev *d);
+/*
+ * Whether the kernel has blk-crypto-fallback: 1, 0, -1 unknown; *why (may be
+ * NULL) names the evidence (the kernel, its configuration) or its absence.
+ */
+int bca_blkdev_get_fallback(const struct bca_blkdev *d, const char **why);
 /* The devices directly below (a partition's disk, a dm device's slaves). */
 size_t bca_blkdev_get_lower_count(const struct bca_blkdev *d);
 dev_t bca_blkdev_get_lower(const struct bca_blkdev *d, size_t i);
 /*
  * Who would encrypt a file on the device mounted with inlinecrypt, for a
  * blk-crypto mode name and data unit size: BCA_CRYPTO_INLINE_HW when the
- * profile supports it, else BCA_CRYPTO_INLINE_FALLBACK.
+ * profile supports it, else BCA_CRYPTO_INLINE_FALLBACK when the kernel has
+ * blk-crypto-fallback, BCA_CRYPTO_NONE when it has not (fscrypt then
+ * encrypts in the filesystem layer), BCA_CRYPTO_UNKNOWN without evidence.
  */
 enum bca_crypto_impl bca_blkdev_crypto_for(const struct bca_blkdev *d,
 					   const char *mode, uint32_t data_unit_size);

@@ -39,14 +39,14 @@ struct bca_blkdev {
 	unsigned int key_types;
 	size_t nmodes;
 	struct { char name[32]; uint64_t dus_mask; } modes[MAX_MODES];
+	int fallback;			/* blk-crypto-fallback: 1, 0, -1 unknown */
+	const char *fallback_why;
+	bool lower_profile;		/* some device below has a crypto profile */
 	char dm_name[128];
 	char target[32];
 	size_t nlower;
 	dev_t lower[MAX_LOWER];
 };
-
-/* dm targets with DM_TARGET_PASSES_CRYPTO (striped from 6.15) */
-static const char *const passthrough_targets[] = { "linear", "flakey", "striped" };
 
 /* snprintf for paths; a truncated path is never opened. */
 static __attribute__((format(printf, 3, 4)))
@@ -196,6 +196,7 @@ static int read_profile_ioctl(struct bca_ctx *ctx, struct bca_blkdev *d)
 	}
 
 	d->source = BCA_SOURCE_KERNEL;
+	bca_fallback_from_kernel(ctx, info.caps & BLK_CRYPTO_PROFILE_CAP_FALLBACK);
 	d->has_profile = info.source != BLK_CRYPTO_PROFILE_SOURCE_NONE;
 	d->profile_dm = info.source == BLK_CRYPTO_PROFILE_SOURCE_DM;
 	if (!d->has_profile)
@@ -244,6 +245,21 @@ static void read_lower(struct bca_ctx *ctx, struct bca_blkdev *d, const char *ba
 	closedir(dir);
 }
 
+/*
+ * Whether a device below has a crypto profile: its own queue/crypto/, or
+ * its disk's for a partition.
+ */
+static bool lower_has_profile(struct bca_ctx *ctx, dev_t devno)
+{
+	char path[PATH_MAX];
+
+	if (pathf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/crypto",
+		  major(devno), minor(devno)) == 0 && sys_exists(ctx, path))
+		return true;
+	return pathf(path, sizeof(path), "/sys/dev/block/%u:%u/../queue/crypto",
+		     major(devno), minor(devno)) == 0 && sys_exists(ctx, path);
+}
+
 BCA_EXPORT int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct bca_blkdev **out)
 {
 	struct bca_blkdev *d;
@@ -275,6 +291,10 @@ BCA_EXPORT int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct b
 	if (read_profile_ioctl(ctx, d) < 0)
 		read_profile(ctx, d, base);
 	read_lower(ctx, d, base);
+	if (d->kind == BCA_BLKDEV_DM && !d->has_profile)
+		for (size_t i = 0; i < d->nlower && !d->lower_profile; i++)
+			d->lower_profile = lower_has_profile(ctx, d->lower[i]);
+	d->fallback = bca_fallback_state(ctx, &d->fallback_why);
 	*out = d;
 	return 0;
 }
@@ -342,20 +362,33 @@ BCA_EXPORT const char *bca_blkdev_get_dm_target(const struct bca_blkdev *d)
 	return d->kind == BCA_BLKDEV_DM && d->target[0] ? d->target : NULL;
 }
 
+/*
+ * The evidence is the dm device's own profile: dm-table builds one exactly
+ * when every target passes crypto through and the devices below have
+ * profiles.  So a profile means yes, none over a device that has one means
+ * no, and none over devices without one says nothing: which targets pass
+ * crypto changes between kernels (thin from 6.17), and a list would guess.
+ * Only dm-crypt is known without evidence: it encrypts itself, and never
+ * offers a profile above it.
+ */
 BCA_EXPORT int bca_blkdev_passes_crypto(const struct bca_blkdev *d)
 {
 	if (d->kind == BCA_BLKDEV_PART)
 		return 1;
 	if (d->kind != BCA_BLKDEV_DM)
 		return -1;
-	if (d->profile_dm)
-		return 1;	/* the kernel says so */
-	if (!d->target[0])
-		return -1;
-	for (size_t i = 0; i < BCA_ARRAY_SIZE(passthrough_targets); i++)
-		if (!strcmp(d->target, passthrough_targets[i]))
-			return 1;
-	return 0;
+	if (d->has_profile || d->profile_dm)
+		return 1;
+	if (d->lower_profile || !strcmp(d->target, "crypt"))
+		return 0;
+	return -1;
+}
+
+BCA_EXPORT int bca_blkdev_get_fallback(const struct bca_blkdev *d, const char **why)
+{
+	if (why)
+		*why = d->fallback_why;
+	return d->fallback;
 }
 
 BCA_EXPORT size_t bca_blkdev_get_lower_count(const struct bca_blkdev *d) { return d->nlower; }
@@ -369,8 +402,14 @@ BCA_EXPORT enum bca_crypto_impl bca_blkdev_crypto_for(const struct bca_blkdev *d
 						       const char *mode, uint32_t data_unit_size)
 {
 	for (size_t i = 0; i < d->nmodes; i++)
-		if (!strcmp(d->modes[i].name, mode))
-			return (d->modes[i].dus_mask & data_unit_size) ? BCA_CRYPTO_INLINE_HW
-									: BCA_CRYPTO_INLINE_FALLBACK;
-	return BCA_CRYPTO_INLINE_FALLBACK;
+		if (!strcmp(d->modes[i].name, mode) && (d->modes[i].dus_mask & data_unit_size))
+			return BCA_CRYPTO_INLINE_HW;
+	switch (d->fallback) {
+	case 1:
+		return BCA_CRYPTO_INLINE_FALLBACK;
+	case 0:
+		return BCA_CRYPTO_NONE;
+	default:
+		return BCA_CRYPTO_UNKNOWN;
+	}
 }

@@ -80,14 +80,14 @@ int bca_fallback_state(struct bca_ctx *ctx, const char **why)
 		goto out;
 	ctx->fallback_state = config_fallback(ctx, "/proc/config.gz");
 	if (ctx->fallback_state >= 0) {
-		ctx->fallback_why = "the kernel's configuration (/proc/config.gz)";
+		ctx->fallback_why = "the kernel configuration in /proc/config.gz";
 		goto out;
 	}
 	if (bca_sys_read_str(ctx, "/proc/sys/kernel/osrelease", release, sizeof(release)) > 0 &&
 	    snprintf(path, sizeof(path), "/boot/config-%s", release) < (int)sizeof(path)) {
 		ctx->fallback_state = config_fallback(ctx, path);
 		if (ctx->fallback_state >= 0) {
-			ctx->fallback_why = "the kernel's configuration (/boot/config-*)";
+			ctx->fallback_why = "the kernel configuration in /boot";
 			goto out;
 		}
 	}

@@ -189,11 +189,48 @@ sysroot() {
 	"$FIXTURES/mksysroot" "$1" "$SYSROOT"
 }
 
-@test "device: a disk without inline crypto has no profile and uses the fallback" {
-	sysroot stack
+@test "device: a disk without a profile uses blk-crypto-fallback when the kernel config has it" {
+	sysroot stack+fallback
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,KIND,PROFILE,MODES,FILE-CRYPTO sda
 	[ "$status" -eq 0 ]
 	assert_eq "$output" 'NAME="sda" KIND="disk" PROFILE="none" MODES="" FILE-CRYPTO="inline-fallback"'
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o EXPLAIN sda
+	[[ $(jq -r '.devices[0].explain' <<<"$output") == *"blk-crypto-fallback encrypts instead (evidence: the kernel configuration in /proc/config.gz)"* ]]
+}
+
+@test "device: a kernel built without blk-crypto gives FILE-CRYPTO none, with the evidence" {
+	sysroot stack+nofallback
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,FILE-CRYPTO sda
+	[ "$status" -eq 0 ]
+	assert_eq "$output" 'NAME="sda" FILE-CRYPTO="none"'
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o EXPLAIN sda
+	[[ $(jq -r '.devices[0].explain' <<<"$output") == *"no blk-crypto-fallback (evidence: the kernel configuration in /boot)"* ]]
+	# hardware needs no fallback
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -n -o FILE-CRYPTO nvme0n1
+	assert_eq "$output" "inline-hw"
+}
+
+@test "device: without evidence of blk-crypto-fallback FILE-CRYPTO is unknown, and says why" {
+	sysroot stack
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,FILE-CRYPTO,EXPLAIN sda
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -r '.devices[0]."file-crypto"' <<<"$output")" "unknown"
+	[[ $(jq -r '.devices[0].explain' <<<"$output") == *"no kernel configuration found"* ]]
+}
+
+@test "device: dm-striped passes no inline crypto: no over a profile, unknown over none" {
+	sysroot stack+fallback
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,TARGET,PASSTHROUGH,PROFILE,FILE-CRYPTO dm-3
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '.devices[0] | [.name, .target, .passthrough, .profile, ."file-crypto", .children[0].profile]' <<<"$output")" \
+		'["dm-3","striped",false,"none","inline-fallback","hardware"]'
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,TARGET,PASSTHROUGH dm-4
+	assert_eq "$(jq -c '.devices[0] | [.name, .target, .passthrough]' <<<"$output")" '["dm-4","striped",null]'
+	# the same holds for linear: without a profile below, a target is no evidence
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,PASSTHROUGH dm-2
+	assert_eq "${lines[0]}" 'NAME="dm-2" PASSTHROUGH=""'
+	run "$BLKCRYPT_QUERY" device --help
+	[[ $output != *striped* ]]
 }
 
 @test "device: a hardware profile with modes, data unit sizes, DUN bits, keyslots" {
@@ -217,7 +254,7 @@ sysroot() {
 }
 
 @test "device: dm-crypt does not pass inline crypto through" {
-	sysroot stack
+	sysroot stack+fallback
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,TARGET,PASSTHROUGH,PROFILE,FILE-CRYPTO 253:1
 	[ "$status" -eq 0 ]
 	assert_eq "$(jq -c '.devices[0] | [.name, .target, .passthrough, .profile, ."file-crypto", .children[0].profile]' <<<"$output")" \

@@ -68,14 +68,14 @@ q() { "$BQ" file -r -n -o "$2" "$1"; }
 	[ "$output" = 'DIO="yes" REASON="" COUNT="31"' ]
 }
 
-@test "dm-linear over a disk: the stack, passthrough, and a file on it" {
+@test "dm-linear over a disk: the stack, passthrough unknown without a profile below, a file on it" {
 	local sectors
 	sectors=$(blockdev --getsz "$DMDISK")
 	vm_dm_create bca-lin "0 $sectors linear $DMDISK 0"
 	run "$BQ" device -J -o NAME,KIND,TARGET,PASSTHROUGH,PROFILE,FILE-CRYPTO /dev/mapper/bca-lin
 	[ "$status" -eq 0 ]
 	[ "$(jq -c '.devices[0] | [.kind, .target, .passthrough, .profile, ."file-crypto", .children[0].name]' <<<"$output")" = \
-		"[\"dm\",\"linear\",true,\"none\",\"inline-fallback\",\"${DMDISK#/dev/}\"]" ]
+		"[\"dm\",\"linear\",null,\"none\",\"inline-fallback\",\"${DMDISK#/dev/}\"]" ]
 	vm_mkfs_ext4 /dev/mapper/bca-lin
 	vm_mount /dev/mapper/bca-lin "$MNT" inlinecrypt
 	vm_fscrypt_dir "$MNT" "$MNT/enc"

@@ -19,7 +19,7 @@
 
 enum {
 	COL_NAME, COL_MAJMIN, COL_KIND, COL_TARGET, COL_PASSES, COL_PROFILE, COL_MODES,
-	COL_DUN_BITS, COL_KEYSLOTS, COL_KEY_TYPES, COL_FILE_CRYPTO,
+	COL_DUN_BITS, COL_KEYSLOTS, COL_KEY_TYPES, COL_FILE_CRYPTO, COL_EXPLAIN,
 };
 
 static const struct col_info infos[] = {
@@ -27,13 +27,14 @@ static const struct col_info infos[] = {
 	[COL_MAJMIN] = { "MAJ:MIN", 6, 0, COL_STR, "device number" },
 	[COL_KIND] = { "KIND", 4, 0, COL_STR, "disk, part, dm or loop" },
 	[COL_TARGET] = { "TARGET", 6, 0, COL_STR, "device-mapper target type" },
-	[COL_PASSES] = { "PASSTHROUGH", 3, 0, COL_BOOL, "whether the layer passes inline crypto through (dm: linear, flakey, striped)" },
+	[COL_PASSES] = { "PASSTHROUGH", 3, 0, COL_BOOL, "whether the layer passes inline crypto through (a dm device's own profile is the evidence; empty: unknown)" },
 	[COL_PROFILE] = { "PROFILE", 8, 0, COL_STR, "crypto profile: hardware, passthrough (dm), none" },
 	[COL_MODES] = { "MODES", 0.3, 0, COL_STR, "modes and data unit sizes, e.g. AES-256-XTS:512,4096" },
 	[COL_DUN_BITS] = { "DUN-BITS", 3, SCOLS_FL_RIGHT, COL_NUM, "maximum data unit number bits" },
 	[COL_KEYSLOTS] = { "KEYSLOTS", 3, SCOLS_FL_RIGHT, COL_NUM, "number of keyslots" },
 	[COL_KEY_TYPES] = { "KEY-TYPES", 4, 0, COL_STR, "accepted key types: raw, hw-wrapped" },
-	[COL_FILE_CRYPTO] = { "FILE-CRYPTO", 8, 0, COL_STR, "who encrypts a file with the default policy (AES-256-XTS, 4096-byte data units) on this device mounted with inlinecrypt" },
+	[COL_FILE_CRYPTO] = { "FILE-CRYPTO", 8, 0, COL_STR, "who encrypts a file with the default policy (AES-256-XTS, 4096-byte data units) on this device mounted with inlinecrypt: inline-hw, inline-fallback, none (no blk-crypto: fscrypt's own), unknown" },
+	[COL_EXPLAIN] = { "EXPLAIN", 0.4, SCOLS_FL_WRAP, COL_STR, "FILE-CRYPTO in a sentence, with its evidence" },
 };
 
 static const int default_cols[] = {
@@ -67,6 +68,40 @@ static void modes_string(const struct bca_blkdev *d, char *buf, size_t size)
 	}
 }
 
+/* The default policy's mode and data unit size, as FILE-CRYPTO assumes. */
+#define FILE_MODE "AES-256-XTS"
+#define FILE_DUS 4096
+
+/* FILE-CRYPTO, and the evidence for it in EXPLAIN. */
+static void fill_file_crypto(struct out *o, struct libscols_line *ln, const struct bca_blkdev *d)
+{
+	enum bca_crypto_impl impl = bca_blkdev_crypto_for(d, FILE_MODE, FILE_DUS);
+	const char *why = NULL;
+	char buf[512];
+
+	bca_blkdev_get_fallback(d, &why);
+	out_set_str(o, ln, COL_FILE_CRYPTO, bca_crypto_impl_name(impl));
+	switch (impl) {
+	case BCA_CRYPTO_INLINE_HW:
+		snprintf(buf, sizeof(buf), "the device's crypto profile has " FILE_MODE
+			 " with %d-byte data units: inline encryption hardware", FILE_DUS);
+		break;
+	case BCA_CRYPTO_INLINE_FALLBACK:
+		snprintf(buf, sizeof(buf), "no profile for " FILE_MODE "/%d here; blk-crypto-fallback "
+			 "encrypts instead (evidence: %s)", FILE_DUS, why);
+		break;
+	case BCA_CRYPTO_NONE:
+		snprintf(buf, sizeof(buf), "no profile for " FILE_MODE "/%d here and no "
+			 "blk-crypto-fallback (evidence: %s): fscrypt encrypts in the filesystem layer, "
+			 "without direct I/O", FILE_DUS, why);
+		break;
+	default:
+		snprintf(buf, sizeof(buf), "no profile for " FILE_MODE "/%d here; whether "
+			 "blk-crypto-fallback exists is unknown: %s", FILE_DUS, why);
+	}
+	out_set_str(o, ln, COL_EXPLAIN, buf);
+}
+
 static void fill_line(struct out *o, struct libscols_line *ln, const struct bca_blkdev *d)
 {
 	char buf[512];
@@ -95,8 +130,7 @@ static void fill_line(struct out *o, struct libscols_line *ln, const struct bca_
 		 kt & BCA_KEY_TYPE_HW_WRAPPED ? "hw-wrapped" : "");
 	out_set_str(o, ln, COL_KEY_TYPES, buf);
 file_crypto:
-	out_set_str(o, ln, COL_FILE_CRYPTO,
-		    bca_crypto_impl_name(bca_blkdev_crypto_for(d, "AES-256-XTS", 4096)));
+	fill_file_crypto(o, ln, d);
 }
 
 static int add_stack(struct out *o, struct bca_ctx *ctx, const struct bca_blkdev *d,

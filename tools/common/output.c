@@ -119,9 +119,13 @@ int out_start(struct out *o)
 		if (!cl)
 			return -ENOMEM;
 		if (o->mode == OUT_JSON)
-			scols_column_set_json_type(cl, ci->type == COL_NUM ? SCOLS_JSON_NUMBER :
-						       ci->type == COL_BOOL ? SCOLS_JSON_BOOLEAN :
-									      SCOLS_JSON_STRING);
+			/*
+			 * Booleans as "numbers" whose text is true or false:
+			 * libsmartcols 2.38 prints an empty SCOLS_JSON_BOOLEAN
+			 * cell as false, an empty number as null (unknown).
+			 */
+			scols_column_set_json_type(cl, ci->type == COL_STR ? SCOLS_JSON_STRING
+									   : SCOLS_JSON_NUMBER);
 	}
 	return 0;
 }
@@ -162,9 +166,8 @@ void out_set_u64(struct out *o, struct libscols_line *ln, int id, uint64_t v)
 
 void out_set_bool(struct out *o, struct libscols_line *ln, int id, bool v)
 {
-	/* libsmartcols prints "true"/"false" in JSON for "1"/"0" only in
-	 * SCOLS_JSON_BOOLEAN columns; a person reads yes/no better */
-	out_set_str(o, ln, id, o->mode == OUT_JSON ? (v ? "1" : "0") : (v ? "yes" : "no"));
+	/* JSON literals there (see out_start()); a person reads yes/no better */
+	out_set_str(o, ln, id, o->mode == OUT_JSON ? (v ? "true" : "false") : (v ? "yes" : "no"));
 }
 
 struct libscols_line *out_new_line_streaming(struct out *o)
