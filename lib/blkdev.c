@@ -43,6 +43,7 @@ int bca_blkdev_name(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
 int bca_blkdev_name_cached(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
 			   char *buf, size_t size)
 {
+	size_t len;
 	int rc;
 
 	if (!ctx->devname_valid || ctx->devname_major != major || ctx->devname_minor != minor) {
@@ -53,7 +54,12 @@ int bca_blkdev_name_cached(struct bca_ctx *ctx, unsigned int major, unsigned int
 		ctx->devname_minor = minor;
 		ctx->devname_valid = true;
 	}
-	return snprintf(buf, size, "%s", ctx->devname) >= (int)size ? -ENAMETOOLONG : 0;
+	/* no printf here: this runs once per file of a scan */
+	len = strlen(ctx->devname);
+	if (len >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, ctx->devname, len + 1);
+	return 0;
 }
 
 const char *bca_blk_crypto_mode_of(int mode)

@@ -119,6 +119,7 @@ BCA_EXPORT int bca_set_sysroot(struct bca_ctx *ctx, const char *dir)
 	/* mounts read from another root are not ours */
 	bca_mounts_free(ctx->mounts);
 	ctx->mounts = NULL;
+	ctx->mount_last = NULL;
 	ctx->devname_valid = false;
 	ctx->mount_miss_valid = false;
 	ctx->crypto_cache.valid = false;

@@ -29,7 +29,8 @@ struct bca_ctx {
 	/* blk-crypto-fallback, see fallback.c: BCA_FALLBACK_UNCHECKED, -1, 0, 1 */
 	int fallback_state;
 	const char *fallback_why;
-	/* mount id last looked up in vain, see bca_mount_by_id() */
+	/* the mount last found, and the id last looked up in vain, see bca_mount_by_id() */
+	const struct bca_mount *mount_last;
 	bool mount_miss_valid;
 	uint64_t mount_miss_id;
 	/* last answer of bca_blkdev_crypto_supports(), per device and config */

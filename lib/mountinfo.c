@@ -164,8 +164,15 @@ static const struct bca_mount *find(const struct bca_mountinfo *mi, uint64_t id)
  */
 int bca_mount_by_id(struct bca_ctx *ctx, uint64_t mnt_id, const struct bca_mount **out)
 {
-	const struct bca_mount *m = find(ctx->mounts, mnt_id);
+	const struct bca_mount *m;
 	int rc;
+
+	/* a scan asks for the same mount file after file */
+	if (ctx->mount_last && ctx->mount_last->mnt_id == mnt_id) {
+		*out = ctx->mount_last;
+		return 0;
+	}
+	m = find(ctx->mounts, mnt_id);
 
 	if (!m) {
 		struct bca_mountinfo *mi = NULL;
@@ -184,6 +191,7 @@ int bca_mount_by_id(struct bca_ctx *ctx, uint64_t mnt_id, const struct bca_mount
 			return -ENOENT;
 		}
 	}
+	ctx->mount_last = m;
 	*out = m;
 	return 0;
 }
