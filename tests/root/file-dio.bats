@@ -210,3 +210,19 @@ query() {
 	[ "$status" -eq 32 ]
 	assert_eq "$stderr" "blkcrypt-query: $WORK/mnt/enc/nope: No such file or directory"
 }
+
+@test "-R over plain files opens none of them: statx answers (one probe per filesystem type)" {
+	command -v strace >/dev/null || { [ "${CI:-}" != true ] || return 1; skip "needs strace"; }
+	local tree=$WORK/mnt/many n
+	mkdir -p "$tree/a" "$tree/b"
+	for n in $(seq 1 150); do : >"$tree/a/f$n"; : >"$tree/b/f$n"; done
+	run strace -f -qq -e trace=openat,open -o "$BATS_TEST_TMPDIR/trace" \
+		"$BLKCRYPT_QUERY" file -R -s -P "$tree"
+	[ "$status" -eq 0 ]
+	assert_eq "$output" 'DIO="yes" REASON="" COUNT="300"'
+	# opens of the tree's regular files: at most the one FS_IOC_GET_DIO_INFO
+	# probe that tells a stock kernel from a patched one
+	n=$(grep -c "$tree/[ab]/f\\|\"f[0-9]*\"" "$BATS_TEST_TMPDIR/trace" || true)
+	[ "$n" -le 1 ] || { grep "\"f[0-9]*\"" "$BATS_TEST_TMPDIR/trace" | head >&2; return 1; }
+	rm -rf "$tree"
+}
