@@ -497,7 +497,8 @@ enum bca_dio_plan_status {
 	BCA_DIO_PLAN_NO_INLINECRYPT,	/* the mount has no effective inlinecrypt option */
 	BCA_DIO_PLAN_FS_UNSUPPORTED,	/* the filesystem has no inline encryption (not ext4/f2fs) */
 	BCA_DIO_PLAN_MODE_NO_INLINE,	/* the contents mode has no blk-crypto equivalent */
-	BCA_DIO_PLAN_DEVICE_NO_CONFIG,	/* the device's hardware lacks a usable mode/size/DUN */
+	BCA_DIO_PLAN_DEVICE_NO_CONFIG,	/* no hardware for the config and no blk-crypto-fallback */
+	BCA_DIO_PLAN_FALLBACK_UNKNOWN,	/* no hardware for it, blk-crypto-fallback unknown */
 	BCA_DIO_PLAN_LAST
 };
 

@@ -87,6 +87,17 @@ static int read_profile(struct bca_ctx *ctx, unsigned int major, unsigned int mi
 	return has;
 }
 
+/* blk-crypto-fallback takes any mode, data unit size and DUN: the plain policy. */
+static void plan_fallback(struct bca_dio_plan *p)
+{
+	p->status = BCA_DIO_PLAN_OK;
+	p->impl = BCA_CRYPTO_INLINE_FALLBACK;
+	p->dus = p->block_size;
+	p->log2_dus = 0;
+	p->flags = 0;
+	p->file_dun_bits = file_dun_bits(p->block_size, ilog2_u32(p->block_size));
+}
+
 /* Picks flags and data unit size for inline encryption hardware. */
 static void plan_hardware(struct bca_dio_plan *p, bool subblock_ok)
 {
@@ -159,9 +170,7 @@ BCA_EXPORT int bca_dio_plan_new(struct bca_ctx *ctx, int dirfd, const char *path
 	if (bca_blkdev_name(ctx, m->major, m->minor, p->devname, sizeof(p->devname)) < 0)
 		snprintf(p->devname, sizeof(p->devname), "%s", m->source);
 	p->block_size = stx.stx_blksize;
-	p->impl = BCA_CRYPTO_INLINE_FALLBACK;
-	p->dus = p->block_size;
-	p->file_dun_bits = file_dun_bits(p->block_size, ilog2_u32(p->block_size));
+	plan_fallback(p);
 	*out = p;
 
 	if (strcmp(p->fstype, "ext4") && strcmp(p->fstype, "f2fs")) {
@@ -178,10 +187,29 @@ BCA_EXPORT int bca_dio_plan_new(struct bca_ctx *ctx, int dirfd, const char *path
 		return 0;
 	}
 	rc = read_profile(ctx, m->major, m->minor, mode_name, p);
-	if (rc == 1)
+	if (rc == 1) {
 		/* only ext4 lets a policy pick a data unit below the block size */
 		plan_hardware(p, !strcmp(p->fstype, "ext4"));
-	/* no profile: blk-crypto-fallback takes any mode, data unit and DUN */
+		if (p->status == BCA_DIO_PLAN_OK)
+			return 0;
+	}
+	/*
+	 * No hardware for it: blk-crypto uses the fallback, when the kernel
+	 * has one (blk_crypto_config_supported()); without it fscrypt keeps
+	 * its own crypto, and without evidence either way we say so.
+	 */
+	switch (bca_fallback_state(ctx, NULL)) {
+	case 1:
+		plan_fallback(p);
+		break;
+	case 0:
+		p->status = BCA_DIO_PLAN_DEVICE_NO_CONFIG;
+		p->impl = BCA_CRYPTO_FS_LAYER;
+		break;
+	default:
+		p->status = BCA_DIO_PLAN_FALLBACK_UNKNOWN;
+		p->impl = BCA_CRYPTO_UNKNOWN;
+	}
 	return 0;
 }
 

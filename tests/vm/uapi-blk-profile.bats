@@ -48,11 +48,18 @@ load uapi_helpers
 	[[ "$output" == *"Inappropriate ioctl"* ]]
 }
 
-@test "blkcrypt-query device: the profile from the kernel and from sysfs agree" {
+@test "blkcrypt-query device: the profile from the kernel and from sysfs agree; only the kernel knows the fallback" {
 	local bq=$BQ k i
-	k=$("$bq" device -J "$DISK")
-	i=$(BCA_NO_KERNEL_IOCTL=1 "$bq" device -J "$DISK")
+	k=$("$bq" device -J -o +EXPLAIN "$DISK")
+	i=$(BCA_NO_KERNEL_IOCTL=1 "$bq" device -J -o +EXPLAIN "$DISK")
 	echo "kernel: $k"
 	echo "sysfs:  $i"
-	[ "$k" = "$i" ]
+	[ "$(jq -c 'del(.devices[]."file-crypto", .devices[].explain)' <<<"$k")" = \
+	  "$(jq -c 'del(.devices[]."file-crypto", .devices[].explain)' <<<"$i")" ]
+	# the guest has no kernel configuration to read: sysfs alone cannot
+	# tell whether blk-crypto-fallback exists, the kernel can (caps)
+	[ "$(jq -r '.devices[0]."file-crypto"' <<<"$k")" = inline-fallback ]
+	[[ $(jq -r '.devices[0].explain' <<<"$k") == *"evidence: the kernel (BLKCRYPTOPROFILE)"* ]]
+	[ "$(jq -r '.devices[0]."file-crypto"' <<<"$i")" = unknown ]
+	[[ $(jq -r '.devices[0].explain' <<<"$i") == *"no kernel configuration found"* ]]
 }

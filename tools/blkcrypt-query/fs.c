@@ -35,7 +35,7 @@ static const struct col_info infos[] = {
 	[COL_CRYPTO] = { "CRYPTO", 8, 0, COL_STR, "who would encrypt: inline-hw, inline-fallback, fs-layer, none (no fscrypt)" },
 	[COL_FLAGS] = { "FLAGS", 8, 0, COL_STR, "policy flags the policy needs" },
 	[COL_DUSIZE] = { "DU-SIZE", 5, SCOLS_FL_RIGHT, COL_NUM, "data unit size of the policy" },
-	[COL_REASON] = { "REASON", 10, 0, COL_STR, "why not: no-encrypt-feature, no-inlinecrypt, fs-no-inline-crypt, mode-no-inline, device-no-config" },
+	[COL_REASON] = { "REASON", 10, 0, COL_STR, "why not: no-encrypt-feature, no-inlinecrypt, fs-no-inline-crypt, mode-no-inline, device-no-config (no hardware for it, no blk-crypto-fallback), fallback-unknown" },
 };
 
 static const int default_cols[] = {
@@ -56,6 +56,7 @@ static const char *status_name(enum bca_dio_plan_status s)
 		[BCA_DIO_PLAN_FS_UNSUPPORTED] = "fs-no-inline-crypt",
 		[BCA_DIO_PLAN_MODE_NO_INLINE] = "mode-no-inline",
 		[BCA_DIO_PLAN_DEVICE_NO_CONFIG] = "device-no-config",
+		[BCA_DIO_PLAN_FALLBACK_UNKNOWN] = "fallback-unknown",
 	};
 
 	return (unsigned int)s < BCA_DIO_PLAN_LAST ? names[s] : "unknown";
@@ -99,9 +100,11 @@ static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mo
 		     st != BCA_DIO_PLAN_FS_UNSUPPORTED);
 	out_set_bool(o, ln, COL_ENCRYPT, encrypt);
 	out_set_str(o, ln, COL_CONTENTS, bca_fscrypt_mode_name(mode));
-	out_set_bool(o, ln, COL_DIO, encrypt && st == BCA_DIO_PLAN_OK);
+	if (st != BCA_DIO_PLAN_FALLBACK_UNKNOWN || !encrypt)
+		out_set_bool(o, ln, COL_DIO, encrypt && st == BCA_DIO_PLAN_OK);
 	out_set_str(o, ln, COL_CRYPTO, bca_crypto_impl_name(!encrypt ? BCA_CRYPTO_NONE :
-		    st == BCA_DIO_PLAN_OK ? bca_dio_plan_get_crypto_impl(p) : BCA_CRYPTO_FS_LAYER));
+		    st == BCA_DIO_PLAN_OK || st == BCA_DIO_PLAN_FALLBACK_UNKNOWN ?
+		    bca_dio_plan_get_crypto_impl(p) : BCA_CRYPTO_FS_LAYER));
 	if (st == BCA_DIO_PLAN_OK) {
 		out_set_str(o, ln, COL_FLAGS, flags & FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64 ? "IV_INO_LBLK_64" :
 					      flags & FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32 ? "IV_INO_LBLK_32" : "");

@@ -50,10 +50,16 @@ static int refuse(const char *dir, const struct bca_dio_plan *p, int contents_mo
 		fprintf(stderr, "contents mode %s has no inline encryption equivalent\n",
 			bca_fscrypt_mode_name(contents_mode));
 		break;
-	default:
-		fprintf(stderr, "the inline encryption hardware of %s supports no usable "
-			"configuration for %s (data unit sizes: ", dev,
+	case BCA_DIO_PLAN_FALLBACK_UNKNOWN:
+		fprintf(stderr, "%s has no inline encryption hardware for %s, and whether this "
+			"kernel has blk-crypto-fallback (CONFIG_BLK_INLINE_ENCRYPTION_FALLBACK) is "
+			"unknown: no kernel configuration in /proc/config.gz or /boot\n", dev,
 			bca_fscrypt_mode_name(contents_mode));
+		break;
+	default:
+		fprintf(stderr, "this kernel has no blk-crypto-fallback and the inline encryption "
+			"hardware of %s supports no usable configuration for %s (data unit sizes: ",
+			dev, bca_fscrypt_mode_name(contents_mode));
 		print_sizes(stderr, bca_dio_plan_get_device_data_unit_sizes(p));
 		fprintf(stderr, "; max_dun_bits %u, files need %u)\n",
 			bca_dio_plan_get_max_dun_bits(p), bca_dio_plan_get_file_dun_bits(p));
