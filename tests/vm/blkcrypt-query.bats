@@ -39,6 +39,21 @@ q() { "$BQ" file -r -n -o "$2" "$1"; }
 		'[true,true,"AES-256-XTS",true,"inline-fallback"]' ]
 }
 
+@test "fs without the kernel's word on blk-crypto-fallback: unknown, not a guess" {
+	vm_mkfs_ext4 "$DISK"
+	vm_mount "$DISK" "$MNT" inlinecrypt
+	# the guest has no /proc/config.gz nor /boot config: only the kernel
+	# interface tells that blk-crypto-fallback exists
+	[ ! -e /proc/config.gz ]
+	run env BCA_NO_KERNEL_IOCTL=1 "$BQ" fs -J "$MNT"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '.filesystems[0] | [.inlinecrypt, .dio, .crypto, .reason]' <<<"$output")" = \
+		'[true,null,"unknown","fallback-unknown"]' ]
+	run "$BQ" fs -J "$MNT"
+	[ "$(jq -c '.filesystems[0] | [.dio, .crypto, .reason]' <<<"$output")" = \
+		'[true,"inline-fallback",null]' ]
+}
+
 @test "without inlinecrypt: verdict buffered, --probe measures the cached pages, --require-dio 3" {
 	vm_mkfs_ext4 "$DISK"
 	vm_mount "$DISK" "$MNT"
