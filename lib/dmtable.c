@@ -196,6 +196,8 @@ void bca_table_mask_key(char *line)
 	end = strchr(key, ' ');
 	if (!end)
 		end = key + strlen(key);
+	if (end == key)
+		return;		/* an empty key field: nothing to mask, no room for "-" */
 	explicit_bzero(key, (size_t)(end - key));
 	key[0] = '-';
 	memmove(key + 1, end, strlen(end) + 1);

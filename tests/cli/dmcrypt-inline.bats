@@ -56,6 +56,26 @@ bats_require_minimum_version 1.5.0
 	[[ "$stderr" == *"--key-size must be a multiple of 8 bits"* ]]
 }
 
+@test "create: a key description or name that cannot be represented is refused, not cut" {
+	local long name
+	long=$(printf 'k%.0s' $(seq 1 256))
+	run --separate-stderr "$DMCRYPT_INLINE" create x /dev/null --key-desc "$long"
+	[ "$status" -eq 2 ]
+	assert_eq "${stderr%%$'\n'*}" "dmcrypt-inline: create: --key-desc is longer than 255 bytes"
+	# 107 bytes fit a crypt device's UUID, not an inlinecrypt one's (101)
+	name=$(printf 'n%.0s' $(seq 1 107))
+	run --separate-stderr "$DMCRYPT_INLINE" create "$name" /dev/null --key-file /dev/null --target inlinecrypt
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"device name '$name' too long for --target inlinecrypt"* ]]
+	run --separate-stderr "$DMCRYPT_INLINE" create "${name}n" /dev/null --key-file /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"too long for --target crypt: its UUID DMCRYPT_INLINE-crypt-NAME must fit device-mapper's 128 bytes"* ]]
+	# at the limit: past the usage checks, on to the device check
+	run --separate-stderr "$DMCRYPT_INLINE" create "$name" /dev/null --key-file /dev/null
+	[ "$status" -ne 2 ]
+	[[ "$stderr" != *"too long"* ]]
+}
+
 @test "create: a device that is not a block device" {
 	run --separate-stderr "$DMCRYPT_INLINE" create x /dev/null --key-file /dev/null
 	[ "$status" -eq 1 ]

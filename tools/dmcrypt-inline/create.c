@@ -72,6 +72,17 @@ static uint64_t number(const char *opt, const char *arg, uint64_t min, uint64_t 
 	return v;
 }
 
+static const char *target_name(const struct create_opts *o)
+{
+	return o->p.target == BCA_TARGET_CRYPT ? "crypt" : "inlinecrypt";
+}
+
+/* The device's UUID, as snprintf: the length it needs. */
+static int uuid_of(const struct create_opts *o, char *buf, size_t size)
+{
+	return snprintf(buf, size, MANAGED_UUID_PREFIX "%s-%s", target_name(o), o->name);
+}
+
 static void parse(struct create_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -145,6 +156,13 @@ static void parse(struct create_opts *o, int argc, char **argv)
 	o->device = argv[optind + 1];
 	if (!dm_name_valid(o->name))
 		cli_usage_error("create: invalid device name '%s'", o->name);
+	/* never truncated: a cut description names another key, a cut UUID fails late */
+	if (o->key_desc && strlen(o->key_desc) > MAX_KEY_DESC)
+		cli_usage_error("create: --key-desc is longer than %d bytes", MAX_KEY_DESC);
+	if (uuid_of(o, NULL, 0) >= DM_UUID_MAX)
+		cli_usage_error("create: device name '%s' too long for --target %s: its UUID "
+				"%s%s-NAME must fit device-mapper's %d bytes", o->name,
+				target_name(o), MANAGED_UUID_PREFIX, target_name(o), DM_UUID_MAX - 1);
 	if (sources != 1)
 		cli_usage_error("create: exactly one of --key-file, --key-fd, --key-desc is needed");
 	if (o->key_bits % 8)
@@ -288,7 +306,8 @@ int cmd_create(int argc, char **argv)
 	};
 	struct bca_ctx *ctx = NULL;
 	struct bca_secret *key = NULL;
-	char desc[192], uuid[192], table[1024], *existing = NULL;
+	char desc[MAX_KEY_DESC + 1], uuid[DM_UUID_MAX], table[MAX_KEY_DESC + 1024];
+	char *existing = NULL;
 	bool key_added = false;
 	int rc, status = EXIT_FAIL;
 
@@ -298,8 +317,7 @@ int cmd_create(int argc, char **argv)
 	else
 		snprintf(desc, sizeof(desc), MANAGED_KEY_PREFIX "%s", o.name);
 	o.p.key_desc = desc;
-	snprintf(uuid, sizeof(uuid), MANAGED_UUID_PREFIX "%s-%s",
-		 o.p.target == BCA_TARGET_CRYPT ? "crypt" : "inlinecrypt", o.name);
+	uuid_of(&o, uuid, sizeof(uuid));
 
 	if (bca_new(&ctx) < 0)
 		return EXIT_FAIL;

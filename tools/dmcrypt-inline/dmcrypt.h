@@ -17,6 +17,11 @@ int cmd_list(int argc, char **argv);
 #define MANAGED_UUID_PREFIX "DMCRYPT_INLINE-"
 #define MANAGED_KEY_PREFIX "dmcrypt-inline:"
 
+/* Longest --key-desc: what a table's key field (struct crypt_table) holds whole. */
+#define MAX_KEY_DESC 255
+/* DM_UUID_LEN of <linux/dm-ioctl.h>, with its NUL */
+#define DM_UUID_MAX 129
+
 /* A crypt or inlinecrypt table line taken apart (table.c). */
 struct crypt_table {
 	uint64_t start, length;
