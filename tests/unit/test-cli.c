@@ -11,7 +11,7 @@ int main(void)
 {
 	uint64_t v = 0;
 
-	plan(10);
+	plan(17);
 	is_int(cli_parse_u64("4096", 0, UINT64_MAX, &v), 0, "decimal");
 	is_int(v, 4096, "decimal value");
 	is_int(cli_parse_u64("0x1000", 0, UINT64_MAX, &v), 0, "hex");
@@ -22,5 +22,12 @@ int main(void)
 	is_int(cli_parse_u64("", 0, UINT64_MAX, &v), -EINVAL, "empty refused");
 	is_int(cli_parse_u64("99999999999999999999999", 0, UINT64_MAX, &v), -ERANGE, "overflow");
 	is_int(cli_parse_u64("513", 512, 512, &v), -ERANGE, "out of bounds");
+	is_int(cli_parse_u64("010", 0, UINT64_MAX, &v), 0, "leading zero");
+	is_int(v, 10, "leading zero is decimal, not octal");
+	is_int(cli_parse_u64("08", 0, UINT64_MAX, &v), 0, "08 is decimal 8");
+	is_int(v, 8, "08 value");
+	is_int(cli_parse_u64("0x", 0, UINT64_MAX, &v), -EINVAL, "bare 0x refused");
+	is_int(cli_parse_u64("0x-1", 0, UINT64_MAX, &v), -EINVAL, "sign after 0x refused");
+	is_int(cli_parse_u64("+1", 0, UINT64_MAX, &v), -EINVAL, "plus sign refused");
 	return done_testing();
 }

@@ -82,16 +82,26 @@ int cli_dispatch(const struct cli_cmd *cmds, void (*help)(void), int argc, char 
 
 int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
+	const char *digits;
 	unsigned long long v;
+	int base = 10;
 	char *end;
 
-	if (!s || !*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
+	if (!s)
+		return -EINVAL;
+	digits = s;
+	/* "0x" means hex; anything else is decimal, "010" too (base 0 would read octal) */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		digits = s + 2;
+		base = 16;
+	}
+	if (base == 16 ? !isxdigit((unsigned char)*digits) : !isdigit((unsigned char)*digits))
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(digits, &end, base);
 	if (errno == ERANGE)
 		return -ERANGE;
-	if (errno || end == s || *end)
+	if (errno || end == digits || *end)
 		return -EINVAL;
 	if (v < min || v > max)
 		return -ERANGE;
