@@ -2,6 +2,7 @@
 /* Error codes to sentences. */
 #include "config.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "internal.h"
@@ -14,6 +15,8 @@ static const char *const bca_errors[] = {
 
 BCA_EXPORT const char *bca_strerror(int err)
 {
+	if (err == INT_MIN)
+		return "unknown error";	/* -INT_MIN overflows */
 	if (err < 0)
 		err = -err;
 	if (err > BCA_ERR_BASE && err < BCA_ERR_LAST)

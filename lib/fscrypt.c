@@ -18,7 +18,7 @@
 int bca_policy_get_fd(int fd, struct bca_policy *pol)
 {
 	struct fscrypt_get_policy_ex_arg arg;
-	struct fscrypt_policy_v1 v1;
+	struct fscrypt_policy_v1 v1 = { 0 };	/* valgrind: the kernel may copy nothing */
 
 	memset(pol, 0, sizeof(*pol));
 	memset(&arg, 0, sizeof(arg));

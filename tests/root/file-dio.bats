@@ -226,3 +226,21 @@ query() {
 	[ "$n" -le 1 ] || { grep "\"f[0-9]*\"" "$BATS_TEST_TMPDIR/trace" | head >&2; return 1; }
 	rm -rf "$tree"
 }
+
+@test "valgrind: a file on a filesystem without fscrypt is queried without uninitialised reads" {
+	command -v valgrind >/dev/null || { [ "${CI:-}" != true ] || return 1; skip "valgrind is not installed"; }
+	local bin=$BCA_BUILDDIR/.libs/blkcrypt-query
+	[ -x "$bin" ] || bin=$BLKCRYPT_QUERY
+	! LD_LIBRARY_PATH=$BCA_BUILDDIR/.libs ldd "$bin" | grep -q 'libasan\|libubsan' ||
+		skip "a sanitizer build: valgrind cannot run AddressSanitizer binaries"
+	mkdir -p "$WORK/tmpfs"
+	mount -t tmpfs bca-tmpfs "$WORK/tmpfs"
+	printf x >"$WORK/tmpfs/f"
+	# tmpfs has no fscrypt: the policy ioctls answer ENOTTY, v1 after v2
+	run --separate-stderr env LD_LIBRARY_PATH="$BCA_BUILDDIR/.libs" valgrind -q --error-exitcode=99 \
+		--leak-check=full --errors-for-leak-kinds=all "$bin" file -r -n -o DIO,REASON "$WORK/tmpfs/f"
+	umount "$WORK/tmpfs"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	assert_eq "$output" "buffered fs-no-dio"
+}

@@ -493,9 +493,11 @@ newdir() {
 # --- valgrind ---------------------------------------------------------------------
 
 @test "valgrind: add_key, set_policy, get_policy, key_status, remove_key without errors or leaks" {
-	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	command -v valgrind >/dev/null || { [ "${CI:-}" != true ] || return 1; skip "valgrind is not installed"; }
 	local bin=$BCA_BUILDDIR/.libs/fscryptctl-dio d id
 	[ -x "$bin" ] || bin=$BCA_BUILDDIR/fscryptctl-dio
+	! LD_LIBRARY_PATH=$BCA_BUILDDIR/.libs ldd "$bin" | grep -q 'libasan\|libubsan' ||
+		skip "a sanitizer build: valgrind cannot run AddressSanitizer binaries"
 	vg() {
 		LD_LIBRARY_PATH=$BCA_BUILDDIR/.libs valgrind -q --error-exitcode=99 \
 			--leak-check=full --errors-for-leak-kinds=all --show-leak-kinds=all "$bin" "$@"

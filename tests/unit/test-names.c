@@ -3,13 +3,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 
 #include "blkcryptadm.h"
 #include "tap.h"
 
 int main(void)
 {
-	plan(17);
+	plan(19);
 	is_str(bca_dio_verdict_name(BCA_DIO_YES), "yes", "verdict yes");
 	is_str(bca_dio_verdict_name(BCA_DIO_BUFFERED), "buffered", "verdict buffered");
 	is_str(bca_dio_verdict_name(99), "unknown", "out-of-range verdict is unknown");
@@ -30,6 +31,8 @@ int main(void)
 	is_str(bca_strerror(-ENOENT), "No such file or directory", "negative errno");
 	is_str(bca_strerror(-BCA_ERR_PARSE), "unexpected format in a kernel interface file", "library code");
 	ok(bca_strerror(-BCA_ERR_LAST) != NULL, "out-of-range code still has a string");
+	is_str(bca_strerror(INT_MIN), "unknown error", "INT_MIN has a string, without overflow (UBSan)");
+	ok(bca_strerror(INT_MAX) != NULL, "INT_MAX has a string");
 	is_str(bca_source_name(BCA_SOURCE_KERNEL), "kernel", "source kernel");
 	return done_testing();
 }
