@@ -244,3 +244,17 @@ query() {
 	[ "$status" -eq 0 ]
 	assert_eq "$output" "buffered fs-no-dio"
 }
+
+@test "-R --require-dio: symlinks and FIFOs in the tree do not count, a FIFO given by name does" {
+	local tree=$WORK/mnt/mixed
+	mkdir -p "$tree"
+	head -c 8192 /dev/urandom >"$tree/data"
+	ln -s data "$tree/link"
+	mkfifo "$tree/fifo"
+	run "$BLKCRYPT_QUERY" file -R --require-dio -r -n -o TYPE,DIO "$tree"
+	[ "$status" -eq 0 ]
+	assert_eq "$(sort <<<"$output" | tr '\n' ' ')" "fifo no file yes link no "
+	run "$BLKCRYPT_QUERY" file --require-dio "$tree/fifo"
+	[ "$status" -eq 3 ]
+	rm -rf "$tree"
+}

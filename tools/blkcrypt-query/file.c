@@ -130,14 +130,19 @@ struct scan {
 	unsigned long not_dio;	/* regular files, or given paths, without real DIO */
 };
 
-static void count(struct scan *sc, const struct bca_file *f)
+/*
+ * Counts f; a file met by a recursive scan weighs on --require-dio only
+ * when it is a regular file: symlinks, FIFOs and sockets in a tree are no
+ * files to do direct I/O on.  A path given by name always does.
+ */
+static void count(struct scan *sc, const struct bca_file *f, bool given)
 {
 	enum bca_dio_verdict v = bca_file_get_verdict(f);
 	enum bca_dio_reason r = bca_file_get_reason(f);
 
 	if ((unsigned int)v <= BCA_DIO_BUFFERED && (unsigned int)r < BCA_REASON_LAST)
 		sc->counts[v][r]++;
-	if (v != BCA_DIO_YES)
+	if (v != BCA_DIO_YES && (given || S_ISREG(bca_file_get_mode(f))))
 		sc->not_dio++;
 }
 
@@ -182,11 +187,11 @@ static int probe(struct scan *sc, const char *path, const struct bca_file *f,
 	return 0;
 }
 
-static int report(struct scan *sc, const char *path, const struct bca_file *f)
+static int report(struct scan *sc, const char *path, const struct bca_file *f, bool given)
 {
 	struct libscols_line *ln = NULL;
 
-	count(sc, f);
+	count(sc, f, given);
 	if (!sc->summary_only) {
 		ln = out_new_line_streaming(sc->o);
 		if (!ln)
@@ -208,7 +213,7 @@ static int scan_entry(const char *path, const struct bca_file *f, int err, void 
 	}
 	if (S_ISDIR(bca_file_get_mode(f)))
 		return 0;
-	return report(sc, path, f);
+	return report(sc, path, f, false);
 }
 
 enum { SUM_DIO, SUM_REASON, SUM_COUNT };
@@ -367,7 +372,7 @@ int cmd_file(int argc, char **argv)
 			bca_file_free(f);
 			rc = bca_file_walk(ctx, argv[i], wflags, scan_entry, &sc);
 		} else if (rc == 0) {
-			rc = report(&sc, argv[i], f);
+			rc = report(&sc, argv[i], f, true);
 			bca_file_free(f);
 		}
 		if (rc < 0) {
