@@ -185,6 +185,20 @@ query() {
 		"$(stat -f -c %S "$WORK/mnt")"
 }
 
+@test "fs: a regular file or an unreadable directory still shows the filesystem's fscrypt support" {
+	run "$BLKCRYPT_QUERY" fs -J "$WORK/mnt/plain"
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '[.filesystems[] | .encrypt] | unique' <<<"$output")" '[true]'
+	mkdir -p "$WORK/mnt/private"
+	chmod 700 "$WORK/mnt/private"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$BLKCRYPT_QUERY" fs -J -o ENCRYPT,REASON "$WORK/mnt/private"
+	rmdir "$WORK/mnt/private"
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '[.filesystems[] | [.encrypt, .reason]] | unique' <<<"$output")" \
+		'[[true,"no-inlinecrypt"]]'
+}
+
 @test "fs: a filesystem without the encrypt feature says so" {
 	truncate -s 32M "$WORK/plain.img"
 	mkfs.ext4 -q -F "$WORK/plain.img"

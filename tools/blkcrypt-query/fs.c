@@ -35,7 +35,7 @@ static const struct col_info infos[] = {
 	[COL_CRYPTO] = { "CRYPTO", 8, 0, COL_STR, "who would encrypt: inline-hw, inline-fallback, fs-layer, none (no fscrypt)" },
 	[COL_FLAGS] = { "FLAGS", 8, 0, COL_STR, "policy flags the policy needs" },
 	[COL_DUSIZE] = { "DU-SIZE", 5, SCOLS_FL_RIGHT, COL_NUM, "data unit size of the policy" },
-	[COL_REASON] = { "REASON", 10, 0, COL_STR, "why not: no-encrypt-feature, no-inlinecrypt, fs-no-inline-crypt, mode-no-inline, device-no-config (no hardware for it, no blk-crypto-fallback), fallback-unknown" },
+	[COL_REASON] = { "REASON", 10, 0, COL_STR, "why not: no-encrypt-feature, no-inlinecrypt, fs-no-inline-crypt, mode-no-inline, device-no-config (no hardware for it, no blk-crypto-fallback), fallback-unknown, unknown (fscrypt support unknown)" },
 };
 
 static const int default_cols[] = {
@@ -62,20 +62,40 @@ static const char *status_name(enum bca_dio_plan_status s)
 	return (unsigned int)s < BCA_DIO_PLAN_LAST ? names[s] : "unknown";
 }
 
-static bool fs_supports_encryption(const char *path)
+/* 1 the filesystem of path takes fscrypt policies, 0 it does not, -1 cannot tell. */
+static int policy_support(const char *path)
 {
 	struct bca_fscrypt_policy pol;
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	int rc;
 
 	if (fd < 0)
-		return false;
+		return -1;
 	rc = bca_fscrypt_get_policy(fd, &pol);
 	close(fd);
-	return rc == 0 || rc == -ENODATA;
+	if (rc == 0 || rc == -ENODATA)
+		return 1;
+	return rc == -EOPNOTSUPP || rc == -ENOTTY ? 0 : -1;
 }
 
-static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mode, bool encrypt)
+/*
+ * Asks the path itself (a file or a directory), else the filesystem's
+ * mount point, which is readable more often than a user's directory is:
+ * an unreadable path is no evidence that the filesystem lacks fscrypt.
+ */
+static int fs_supports_encryption(struct bca_ctx *ctx, const char *path)
+{
+	struct bca_dio_plan *p;
+	int rc = policy_support(path);
+
+	if (rc >= 0 || bca_dio_plan_new(ctx, AT_FDCWD, path, FSCRYPT_MODE_AES_256_XTS, &p) < 0)
+		return rc;
+	rc = policy_support(bca_dio_plan_get_mountpoint(p));
+	bca_dio_plan_free(p);
+	return rc;
+}
+
+static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mode, int encrypt)
 {
 	struct bca_dio_plan *p;
 	struct libscols_line *ln;
@@ -98,26 +118,29 @@ static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mo
 	out_set_u64(o, ln, COL_BLOCK_SIZE, bca_dio_plan_get_block_size(p));
 	out_set_bool(o, ln, COL_INLINECRYPT, st != BCA_DIO_PLAN_NO_INLINECRYPT &&
 		     st != BCA_DIO_PLAN_FS_UNSUPPORTED);
-	out_set_bool(o, ln, COL_ENCRYPT, encrypt);
+	if (encrypt >= 0)
+		out_set_bool(o, ln, COL_ENCRYPT, encrypt);
 	out_set_str(o, ln, COL_CONTENTS, bca_fscrypt_mode_name(mode));
-	if (st != BCA_DIO_PLAN_FALLBACK_UNKNOWN || !encrypt)
+	if (encrypt == 0 || (encrypt > 0 && st != BCA_DIO_PLAN_FALLBACK_UNKNOWN))
 		out_set_bool(o, ln, COL_DIO, encrypt && st == BCA_DIO_PLAN_OK);
 	out_set_str(o, ln, COL_CRYPTO, bca_crypto_impl_name(!encrypt ? BCA_CRYPTO_NONE :
+		    encrypt < 0 ? BCA_CRYPTO_UNKNOWN :
 		    st == BCA_DIO_PLAN_OK || st == BCA_DIO_PLAN_FALLBACK_UNKNOWN ?
 		    bca_dio_plan_get_crypto_impl(p) : BCA_CRYPTO_FS_LAYER));
-	if (st == BCA_DIO_PLAN_OK) {
+	if (st == BCA_DIO_PLAN_OK && encrypt > 0) {
 		out_set_str(o, ln, COL_FLAGS, flags & FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64 ? "IV_INO_LBLK_64" :
 					      flags & FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32 ? "IV_INO_LBLK_32" : "");
 		out_set_u64(o, ln, COL_DUSIZE, bca_dio_plan_get_data_unit_size(p));
 	}
-	out_set_str(o, ln, COL_REASON, !encrypt ? "no-encrypt-feature" : status_name(st));
+	out_set_str(o, ln, COL_REASON, !encrypt ? "no-encrypt-feature" :
+		    encrypt < 0 ? "unknown" : status_name(st));
 	bca_dio_plan_free(p);
 	return 0;
 }
 
 static int report_fs(struct bca_ctx *ctx, struct out *o, const char *arg, void *data)
 {
-	bool encrypt = fs_supports_encryption(arg);
+	int encrypt = fs_supports_encryption(ctx, arg);
 	int rc = 0;
 
 	for (size_t m = 0; m < sizeof(contents_modes) / sizeof(contents_modes[0]) && rc == 0; m++)
