@@ -261,6 +261,14 @@ sysroot() {
 		'["dm-1","crypt",false,"none","inline-fallback","hardware"]'
 }
 
+@test "device: a recorded tree whose slaves point back ends, each device expanded once" {
+	sysroot loops
+	run timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -n -o NAME dm-0
+	[ "$status" -eq 0 ]
+	# dm-0, its two slaves (dm-0 not again expanded, dm-1 once), dm-1's two
+	assert_eq "$(wc -l <<<"$output")" 5
+}
+
 @test "device: the tree is drawn in table output" {
 	sysroot stack
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -o NAME dm-2

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 
@@ -133,24 +134,56 @@ file_crypto:
 	fill_file_crypto(o, ln, d);
 }
 
+/* The devices a tree has expanded, so that each is expanded once. */
+struct seen {
+	dev_t *devs;
+	size_t n, cap;
+};
+
+/* Whether dev was expanded already; if not, remember it. */
+static int seen_before(struct seen *s, dev_t dev)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->devs[i] == dev)
+			return 1;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		dev_t *d = realloc(s->devs, cap * sizeof(*d));
+
+		if (!d)
+			return -ENOMEM;
+		s->devs = d;
+		s->cap = cap;
+	}
+	s->devs[s->n++] = dev;
+	return 0;
+}
+
+/*
+ * Adds d and, below it, the devices it sits on.  A device met again (a
+ * disk under two partitions, or a recorded tree whose slaves point back)
+ * is shown but not expanded again: breadth is bounded by the number of
+ * devices, not only the depth.
+ */
 static int add_stack(struct out *o, struct bca_ctx *ctx, const struct bca_blkdev *d,
-		     struct libscols_line *parent, int depth)
+		     struct libscols_line *parent, int depth, struct seen *seen)
 {
 	struct libscols_line *ln = out_new_child(o, parent);
-	int rc = 0;
+	int rc;
 
 	if (!ln)
 		return -ENOMEM;
 	fill_line(o, ln, d);
-	if (depth >= MAX_DEPTH)
-		return 0;
+	rc = seen_before(seen, bca_blkdev_get_devno(d));
+	if (rc != 0 || depth >= MAX_DEPTH)
+		return rc < 0 ? rc : 0;
 	for (size_t i = 0; i < bca_blkdev_get_lower_count(d) && rc == 0; i++) {
 		struct bca_blkdev *lower;
 
 		rc = bca_blkdev_query_devno(ctx, bca_blkdev_get_lower(d, i), &lower);
 		if (rc < 0)
 			break;
-		rc = add_stack(o, ctx, lower, ln, depth + 1);
+		rc = add_stack(o, ctx, lower, ln, depth + 1, seen);
 		bca_blkdev_free(lower);
 	}
 	return rc;
@@ -166,7 +199,10 @@ static int report_device(struct bca_ctx *ctx, struct out *o, const char *arg, vo
 		return rc;
 	}
 	if (rc == 0) {
-		rc = add_stack(o, ctx, d, NULL, 0);
+		struct seen seen = { 0 };
+
+		rc = add_stack(o, ctx, d, NULL, 0, &seen);
+		free(seen.devs);
 		bca_blkdev_free(d);
 	}
 	if (rc < 0)
