@@ -4,7 +4,8 @@
  * with O_DIRECT in the directory of the path, then ask mincore(2) whether
  * the data stayed in the page cache.  The user's file is never touched;
  * the scratch file is an O_TMPFILE (or, where the filesystem lacks that,
- * a named file unlinked at once), so nothing is left behind even if we die.
+ * a named file unlinked at once, before O_DIRECT is asked for), so nothing
+ * is left behind even if we die or the filesystem refuses O_DIRECT.
  *
  * The strict probe first tries RWF_DIO_STRICT (blkcryptadm's kernel patches):
  * the kernel then refuses with EOPNOTSUPP what it would serve from the page
@@ -29,20 +30,41 @@
 #define PROBE_SIZE (1024 * 1024)
 #define PROBE_ALIGN 4096
 
+/*
+ * O_DIRECT is set with fcntl() only once the file exists unlinked: a
+ * filesystem that creates files but refuses O_DIRECT (ramfs) fails open()
+ * after O_CREAT made the name, which would be left behind.  The error is
+ * fcntl()'s EINVAL, as open() gives it.
+ */
+static int set_direct(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_DIRECT) < 0) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 static int open_scratch(int dirfd)
 {
 	char name[64];
 	int fd;
 
-	fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_DIRECT | O_CLOEXEC, 0600);
-	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
-		return fd < 0 ? -errno : fd;
+	fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return set_direct(fd);
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+		return -errno;
 	for (int i = 0; i < 100; i++) {
 		snprintf(name, sizeof(name), ".blkcrypt-probe.%d.%d", (int)getpid(), i);
-		fd = openat(dirfd, name, O_CREAT | O_EXCL | O_RDWR | O_DIRECT | O_CLOEXEC, 0600);
+		fd = openat(dirfd, name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			unlinkat(dirfd, name, 0);
-			return fd;
+			return set_direct(fd);
 		}
 		if (errno != EEXIST)
 			return -errno;
@@ -149,24 +171,52 @@ static int probe_fd(int fd, int rwf, enum bca_dio_verdict *verdict, uint64_t *ca
 	return 0;
 }
 
+/*
+ * The directory a probe of path writes in: path itself for a directory,
+ * else the directory holding the file path resolves to.  A symlink's own
+ * directory may be another filesystem: the target's is found through
+ * /proc/self/fd, and only without /proc does the link's directory serve.
+ */
+static int probe_dir(int dirfd, const char *path)
+{
+	char buf[PATH_MAX], link[64];
+	struct stat st;
+	ssize_t n;
+	int pfd, dfd;
+
+	pfd = openat(dirfd, path, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return -errno;
+	if (fstat(pfd, &st) < 0) {
+		dfd = -errno;
+		close(pfd);
+		return dfd;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		dfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(pfd);
+		return dfd < 0 ? -errno : dfd;
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", pfd);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	close(pfd);
+	if (n > 0 && buf[0] == '/') {
+		buf[n] = '\0';
+	} else if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		return -ENAMETOOLONG;
+	}
+	dfd = openat(n > 0 && buf[0] == '/' ? AT_FDCWD : dirfd, dirname(buf),
+		     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return dfd < 0 ? -errno : dfd;
+}
+
 /* Opens a scratch file next to path (in it, for a directory). */
 static int scratch_for(int dirfd, const char *path)
 {
-	char buf[PATH_MAX];
-	struct stat st;
-	int dfd, fd;
+	int dfd = probe_dir(dirfd, path), fd;
 
-	if (fstatat(dirfd, path, &st, 0) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode)) {
-		dfd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	} else {
-		if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-			return -ENAMETOOLONG;
-		dfd = openat(dirfd, dirname(buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	}
 	if (dfd < 0)
-		return -errno;
+		return dfd;
 	fd = open_scratch(dfd);
 	close(dfd);
 	return fd;

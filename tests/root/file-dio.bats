@@ -272,3 +272,27 @@ query() {
 	[ "$status" -eq 3 ]
 	rm -rf "$tree"
 }
+
+@test "--probe on ramfs (O_TMPFILE, no O_DIRECT): verdict no, nothing left behind" {
+	mkdir -p "$WORK/ramfs"
+	mount -t ramfs bca-ramfs "$WORK/ramfs"
+	printf x >"$WORK/ramfs/f"
+	run --separate-stderr "$BLKCRYPT_QUERY" file --probe -r -n -o DIO,PROBE "$WORK/ramfs/f"
+	local left
+	left=$(ls -A "$WORK/ramfs")
+	umount "$WORK/ramfs"
+	[ "$status" -eq 0 ]
+	assert_eq "$output" "no no"
+	assert_eq "$left" "f"
+}
+
+@test "--probe of a symlink probes its target's directory: no false MISMATCH" {
+	# the link lives on the host's filesystem, its target on the loop ext4
+	ln -sfn "$WORK/mnt/enc/file" "$WORK/enc-link"
+	run --separate-stderr "$BLKCRYPT_QUERY" file --probe -r -n -o DIO,PROBE "$WORK/enc-link"
+	rm -f "$WORK/enc-link"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *MISMATCH* ]]
+	assert_eq "$output" "buffered buffered"
+}
