@@ -390,8 +390,14 @@ BCA_EXPORT int bca_dm_get_table(struct bca_ctx *ctx, const char *name, bool show
 	rc = -ENOMEM;
 	if (!dmt || !dm_task_secure_data(dmt))
 		goto out;
+	if (!dm_task_run(dmt)) {
+		/* the kernel's ENXIO: no device of that name */
+		rc = dm_task_get_errno(dmt) == ENXIO ? -ENOENT :
+		     dm_task_get_errno(dmt) ? -dm_task_get_errno(dmt) : -EIO;
+		goto out;
+	}
 	rc = -EIO;
-	if (!dm_task_run(dmt) || !dm_task_get_info(dmt, &info))
+	if (!dm_task_get_info(dmt, &info))
 		goto out;
 	rc = -ENOENT;
 	if (!info.exists)

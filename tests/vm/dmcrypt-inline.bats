@@ -182,7 +182,19 @@ fault_injection_built() {
 	run --separate-stderr "$DMCI" create bca-t "$DISK" --key-file "$KEY" --offset "$sectors"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"is beyond the device"* ]]
+	# 4 sectors left, fewer than one 4096-byte sector: the true reason
+	run --separate-stderr "$DMCI" create bca-t "$DISK" --key-file "$KEY" --offset $((sectors - 4)) \
+		--sector-size 4096 --iv-large-sectors
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"less than one 4096-byte sector after --offset $((sectors - 4))"* ]]
 	assert_clean
+	# status and table of a device that does not exist
+	run --separate-stderr "$DMCI" status bca-nosuch
+	[ "$status" -eq 32 ]
+	[ "$stderr" = "dmcrypt-inline: bca-nosuch: no such device" ]
+	run --separate-stderr "$DMCI" table bca-nosuch
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "dmcrypt-inline: bca-nosuch: no such device" ]
 
 	run --separate-stderr "$DMCI" create bca-t "$DISK" --key-file "$KEY" --key-fd 0
 	[ "$status" -eq 2 ]

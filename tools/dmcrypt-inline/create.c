@@ -216,6 +216,11 @@ static int check_device(struct bca_ctx *ctx, struct create_opts *o)
 		/* whole encryption sectors only */
 		if (o->p.sector_size > 512)
 			o->p.size -= o->p.size % (o->p.sector_size / 512);
+		if (!o->p.size) {
+			cli_warnx("%s: less than one %u-byte sector after --offset %llu", o->device,
+				  o->p.sector_size, (unsigned long long)o->p.offset);
+			rc = -1;
+		}
 	}
 	bca_devid_free(id);
 	return rc;
