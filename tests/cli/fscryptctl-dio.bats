@@ -88,6 +88,52 @@ bats_require_minimum_version 1.5.0
 Try 'fscryptctl-dio --help' for more information."
 }
 
+@test "set_policy: fscryptctl's abbreviations keep their meaning beside --for-dio" {
+	local id=00112233445566778899aabbccddeeff d=$BATS_TEST_TMPDIR/p full abbr
+	mkdir -p "$d"
+	# each pair must behave exactly alike: same output, same status
+	for pair in "--f=AES-256-CTS|--filenames=AES-256-CTS" "--fi=AES-256-CTS|--filenames=AES-256-CTS" \
+		    "--f AES-256-CTS|--filenames AES-256-CTS" "--c=AES-256-XTS|--contents=AES-256-XTS" \
+		    "--p=16|--padding=16" "--direct|--direct-key" "--iv-ino-lblk-6|--iv-ino-lblk-64" \
+		    "--data=4096|--data-unit-size=4096"; do
+		# shellcheck disable=SC2086
+		full=$("$FSCRYPTCTL_DIO" set_policy ${pair#*|} "$id" "$d" 2>&1; echo "rc=$?")
+		# shellcheck disable=SC2086
+		abbr=$("$FSCRYPTCTL_DIO" set_policy ${pair%|*} "$id" "$d" 2>&1; echo "rc=$?")
+		[[ $abbr != *ambiguous* ]] || { echo "$pair: $abbr" >&2; return 1; }
+		assert_eq "$abbr" "$full"
+	done
+	# the value of an option is never taken for an option
+	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy --contents --f "$id" "$d"
+	assert_eq "$stderr" "error: invalid contents mode: --f"
+	# what fscryptctl itself finds ambiguous stays so
+	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy --d "$id" "$d"
+	[ "$status" -eq 1 ]
+	[[ "${stderr%%$'\n'*}" == *"option '--d' is ambiguous"* ]]
+	# an abbreviation only our extension fits is the extension
+	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy --fo --iv-ino-lblk-64 "$id" "$d"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--for-dio chooses the flags and data unit size itself"* ]]
+}
+
+@test "add_key: --h is fscryptctl's --hw-wrapped-key, --k our --key-file" {
+	run --separate-stderr "$FSCRYPTCTL_DIO" add_key --h "$BATS_TEST_TMPDIR/none" < <(head -c 15 /dev/zero)
+	[ "$status" -eq 1 ]
+	[[ "$stderr" != *ambiguous* ]]
+	run --separate-stderr "$FSCRYPTCTL_DIO" add_key --k /dev/null "$BATS_TEST_TMPDIR/none"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "error: key was too short; it must be at least 16 bytes"
+}
+
+@test "prepare_hw_wrapped_key: keys under 16 bytes are refused before the device is opened" {
+	run --separate-stderr "$FSCRYPTCTL_DIO" prepare_hw_wrapped_key "$BATS_TEST_TMPDIR/none" < <(head -c 15 /dev/urandom)
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	assert_eq "$stderr" "error: key was too short; it must be at least 16 bytes"
+	run --separate-stderr "$FSCRYPTCTL_DIO" prepare_hw_wrapped_key "$BATS_TEST_TMPDIR/none" < <(head -c 16 /dev/urandom)
+	assert_eq "$stderr" "error: opening $BATS_TEST_TMPDIR/none: No such file or directory"
+}
+
 @test "add_key checks the key size before the mountpoint" {
 	run --separate-stderr "$FSCRYPTCTL_DIO" add_key "$BATS_TEST_TMPDIR/none" < <(head -c 15 /dev/zero)
 	[ "$status" -eq 1 ]

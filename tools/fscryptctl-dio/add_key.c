@@ -29,6 +29,7 @@ int cmd_add_key(int argc, char **argv)
 	size_t max = BCA_FSCRYPT_MAX_KEY_SIZE;
 	int c, fd, rc;
 
+	compat_long_options(argc, argv, longopts, 1);
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HW_WRAPPED_KEY:

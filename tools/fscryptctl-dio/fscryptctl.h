@@ -32,6 +32,13 @@ noreturn void usage(FILE *out);
 /* util.c */
 /* Refuses every option and drops argv[0] and "--", as fscryptctl does. */
 void handle_no_options(int *argc, char ***argv);
+/*
+ * Before getopt_long(): abbreviations of the first ncompat entries of opts
+ * (fscryptctl 1.3's own options) keep fscryptctl's meaning, whatever
+ * extension options follow them in opts.
+ */
+struct option;
+void compat_long_options(int argc, char **argv, const struct option *opts, size_t ncompat);
 /* fscryptctl's wording of ioctl errors (errno values, positive). */
 const char *describe_fscrypt_error(int err);
 const char *describe_get_policy_error(int err);

@@ -36,7 +36,8 @@ static int run(enum op op, int argc, char **argv)
 	if (op == IMPORT)
 		in = read_key(NULL, BCA_FSCRYPT_MIN_KEY_SIZE, BCA_FSCRYPT_MAX_KEY_SIZE);
 	else if (op == PREPARE)
-		in = read_key(NULL, 1, BCA_HW_WRAPPED_KEY_MAX_SIZE);
+		/* fscryptctl's minimum for every key it reads */
+		in = read_key(NULL, BCA_FSCRYPT_MIN_KEY_SIZE, BCA_HW_WRAPPED_KEY_MAX_SIZE);
 	if (op != GENERATE && !in)
 		return EXIT_FAILURE;
 	if (bca_secret_new(out_size, &out) < 0) {

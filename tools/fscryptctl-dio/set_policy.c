@@ -79,6 +79,7 @@ int cmd_set_policy(int argc, char **argv)
 		{ "iv-ino-lblk-64", no_argument, NULL, OPT_IV_INO_LBLK_64 },
 		{ "iv-ino-lblk-32", no_argument, NULL, OPT_IV_INO_LBLK_32 },
 		{ "data-unit-size", required_argument, NULL, OPT_DATA_UNIT_SIZE },
+		/* fscryptctl's options above, ours below */
 		{ "for-dio", no_argument, NULL, OPT_FOR_DIO },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -93,6 +94,7 @@ int cmd_set_policy(int argc, char **argv)
 	uint8_t pad;
 	int c, fd, rc;
 
+	compat_long_options(argc, argv, longopts, 7);
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_CONTENTS:

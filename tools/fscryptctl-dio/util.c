@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -21,6 +22,57 @@ void handle_no_options(int *argc, char ***argv)
 		usage(stderr);
 	*argc -= optind;
 	*argv += optind;
+}
+
+/* The option argv[i] names ("--NAME" or "--NAME=VALUE"): its name's length. */
+static size_t long_name_len(const char *arg)
+{
+	return strcspn(arg + 2, "=");
+}
+
+/*
+ * Rewrites abbreviations of fscryptctl's own options to their full names
+ * before getopt_long() sees them, so that each keeps its fscryptctl
+ * meaning although our extensions share prefixes with them ("--f" is
+ * --filenames in fscryptctl; --for-dio would make it ambiguous).  An
+ * abbreviation that fits several of fscryptctl's options, or none, is left
+ * for getopt_long() to judge against the whole table: ambiguous where
+ * fscryptctl says so, an extension where only one fits.
+ */
+void compat_long_options(int argc, char **argv, const struct option *opts, size_t ncompat)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		const struct option *hit = NULL, *exact = NULL;
+		size_t len, nhits = 0;
+		char *full;
+
+		if (!strcmp(arg, "--"))
+			return;
+		if (strncmp(arg, "--", 2) || !arg[2])
+			continue;
+		len = long_name_len(arg);
+		for (const struct option *o = opts; o->name; o++) {
+			if (strncmp(o->name, arg + 2, len))
+				continue;
+			if (strlen(o->name) == len)
+				exact = o;
+			else if ((size_t)(o - opts) < ncompat && nhits++ == 0)
+				hit = o;
+		}
+		if (exact) {
+			hit = exact;
+		} else if (nhits == 1) {
+			if (asprintf(&full, "--%s%s", hit->name, arg + 2 + len) < 0)
+				continue;
+			argv[i] = full;	/* lives as long as the process */
+		} else {
+			continue;
+		}
+		/* "--contents MODE": MODE is no option, even if it starts with "--" */
+		if (hit->has_arg == required_argument && !arg[2 + len])
+			i++;
+	}
 }
 
 const char *describe_fscrypt_error(int err)
