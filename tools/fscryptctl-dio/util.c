@@ -239,15 +239,13 @@ void print_policy_flags(unsigned int flags)
 }
 
 /*
- * cli_parse_u64() reads "010" as octal and "0x20" as hex; fscryptctl's
- * atoi() reads both as decimal (10, 0).  Accept digits only and drop
- * leading zeros, so that every plain decimal means what it meant there.
+ * cli_parse_u64() reads "0x20" as hex; fscryptctl's atoi() reads it as 0.
+ * Accept digits only, so that every plain decimal ("010" is 10) means
+ * what it meant there and nothing else gets through.
  */
 bool parse_decimal(const char *s, uint64_t max, uint64_t *out)
 {
 	if (!*s || strspn(s, "0123456789") != strlen(s))
 		return false;
-	while (s[0] == '0' && s[1])
-		s++;
 	return cli_parse_u64(s, 0, max, out) == 0;
 }
