@@ -27,9 +27,9 @@ static const char *fs_note(const char *fstype)
 		return "SMB reports no direct I/O alignment: O_DIRECT with cache=none bypasses "
 		       "this client's page cache, the server's cache is the server's";
 	if (!strcmp(fstype, "btrfs"))
-		return "btrfs reports no direct I/O alignment: O_DIRECT is direct for nodatacow "
-		       "and uncompressed extents, and falls back to buffered I/O for compressed "
-		       "extents, some checksummed writes and misaligned requests; btrfs has no "
+		return "btrfs reports no direct I/O alignment: whether O_DIRECT bypasses the page "
+		       "cache depends on the file and the kernel (compressed extents, data "
+		       "checksums, misaligned requests fall back to buffered I/O); btrfs has no "
 		       "fscrypt upstream; --probe measures it";
 	if (!strcmp(fstype, "overlay"))
 		return "overlayfs passes statx and O_DIRECT to the file below, which did not "

@@ -4,6 +4,8 @@
  *   pagecache dio-write FILE SIZE_MIB   write SIZE_MIB MiB with O_DIRECT, fsync
  *   pagecache dio-read FILE SIZE_MIB    read SIZE_MIB MiB with O_DIRECT
  *   pagecache resident FILE             print the number of cached pages
+ *   pagecache drop FILE                 write back and evict FILE's cached
+ *                                       pages (fsync, POSIX_FADV_DONTNEED)
  *   pagecache statx FILE                print "mem_align offset_align"
  *                                       (STATX_DIOALIGN)
  *
@@ -48,6 +50,7 @@ static int usage(FILE *out)
 	fputs("usage: " PROG " dio-write FILE SIZE_MIB\n"
 	      "       " PROG " dio-read FILE SIZE_MIB\n"
 	      "       " PROG " resident FILE\n"
+	      "       " PROG " drop FILE\n"
 	      "       " PROG " statx FILE\n", out);
 	return out == stdout ? 0 : 2;
 }
@@ -231,6 +234,26 @@ static int cmd_statx(const char *path)
 	return 0;
 }
 
+/* Leaves FILE with no clean page in the cache, without dropping the system's caches. */
+static int cmd_drop(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return fail(path, "open");
+	if (fsync(fd) < 0) {
+		close(fd);
+		return fail(path, "fsync");
+	}
+	err = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+	if (err) {
+		errno = err;
+		return fail(path, "posix_fadvise");
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t mib;
@@ -244,6 +267,8 @@ int main(int argc, char **argv)
 		return parse_mib(argv[3], &mib) ? 2 : cmd_dio_read(argv[2], mib);
 	if (argc == 3 && !strcmp(argv[1], "resident"))
 		return cmd_resident(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "drop"))
+		return cmd_drop(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "statx"))
 		return cmd_statx(argv[2]);
 	return usage(stderr);
