@@ -9,7 +9,12 @@
  *  - objects are opaque and reference counted or freed by their *_free()
  *    function; getters never fail;
  *  - the library never prints and never exits: diagnostics go to the log
- *    function set with bca_set_log_fn(), which is unset by default.
+ *    function set with bca_set_log_fn(), which is unset by default;
+ *  - threads: a context caches what scans share (mounts, device answers,
+ *    kernel interface probes, BCA_NO_KERNEL_IOCTL read at bca_new()), so a
+ *    context and the reports made with it belong to one thread at a time;
+ *    use one context per thread, as with libmount.  A report holds a
+ *    reference to its context: either may be freed first.
  */
 #ifndef BLKCRYPTADM_H
 #define BLKCRYPTADM_H
