@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <libgen.h>
 #include <limits.h>
 #include <linux/fs.h>
@@ -34,9 +35,10 @@ struct bca_file {
 	struct bca_verdict v;
 	enum bca_source source;
 	bool kernel_known;		/* FS_IOC_GET_DIO_INFO answered */
+	const char *mountpoint;
+	/* not cleared between queries: filled before use */
 	struct fs_dio_info kinfo;
 	char devname[64];
-	const char *mountpoint;
 };
 
 #define STATX_WANTED (STATX_BASIC_STATS | STATX_MNT_ID | STATX_DIOALIGN | \
@@ -259,26 +261,24 @@ static void kernel_verdict(struct bca_file *f)
 	}
 }
 
-BCA_EXPORT int bca_file_query(struct bca_ctx *ctx, int dirfd, const char *path,
-			      unsigned int flags, struct bca_file **out)
+/*
+ * Fills f, which holds no context reference, with the report on path.
+ * The walker (walk.c) reuses one f for every entry of a scan: a scan of a
+ * million files then allocates nothing per file.
+ */
+int bca_file_query_into(struct bca_ctx *ctx, int dirfd, const char *path,
+			unsigned int flags, struct bca_file *f)
 {
-	struct bca_file *f;
 	int at = AT_NO_AUTOMOUNT, rc;
 
-	if (!ctx || !path || !out || (flags & ~BCA_QUERY_NOFOLLOW))
-		return -EINVAL;
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		return -ENOMEM;
+	memset(f, 0, offsetof(struct bca_file, kinfo));
 	if (flags & BCA_QUERY_NOFOLLOW)
 		at |= AT_SYMLINK_NOFOLLOW;
 	rc = bca_statx(dirfd, path, at, STATX_WANTED, &f->in.stx);
 	if (rc < 0) {
 		bca_dbg(ctx, "%s: statx: %s", path, bca_strerror(rc));
-		free(f);
 		return rc;
 	}
-	f->ctx = bca_ref(ctx);
 	f->in.page_size = ctx->page_size;
 	f->in.dev_crypto = -1;
 	f->in.fallback = -1;
@@ -288,6 +288,31 @@ BCA_EXPORT int bca_file_query(struct bca_ctx *ctx, int dirfd, const char *path,
 		kernel_verdict(f);
 	else
 		infer(ctx, f);
+	return 0;
+}
+
+struct bca_file *bca_file_new(void)
+{
+	return calloc(1, sizeof(struct bca_file));
+}
+
+BCA_EXPORT int bca_file_query(struct bca_ctx *ctx, int dirfd, const char *path,
+			      unsigned int flags, struct bca_file **out)
+{
+	struct bca_file *f;
+	int rc;
+
+	if (!ctx || !path || !out || (flags & ~BCA_QUERY_NOFOLLOW))
+		return -EINVAL;
+	f = bca_file_new();
+	if (!f)
+		return -ENOMEM;
+	rc = bca_file_query_into(ctx, dirfd, path, flags, f);
+	if (rc < 0) {
+		free(f);
+		return rc;
+	}
+	f->ctx = bca_ref(ctx);
 	*out = f;
 	return 0;
 }

@@ -84,6 +84,11 @@ bool bca_opt_has(const char *opts, const char *opt, const char **value);
 
 /* dio.c */
 const struct bca_statx *bca_file_statx(const struct bca_file *f);
+/* A report without a context reference, for bca_file_query_into(); free() it. */
+struct bca_file *bca_file_new(void);
+/* bca_file_query() into a report the caller reuses; it keeps no context reference. */
+int bca_file_query_into(struct bca_ctx *ctx, int dirfd, const char *path,
+			unsigned int flags, struct bca_file *f);
 /* True when BCA_NO_KERNEL_IOCTL was set at bca_new(): infer instead of asking. */
 bool bca_kernel_ioctls_disabled(const struct bca_ctx *ctx);
 

@@ -32,6 +32,7 @@ struct walk {
 	/* (dev, ino) of the directories being walked, to stop symlink cycles */
 	struct { dev_t dev; uint64_t ino; } *stack;
 	size_t depth;
+	struct bca_file *f;	/* the report of the entry at hand, reused */
 };
 
 static int path_set(struct walk *w, size_t at, const char *name)
@@ -83,7 +84,7 @@ static int walk_dir(struct walk *w, int dfd, size_t len);
 static int walk_entry(struct walk *w, DIR *d, const char *name, size_t len)
 {
 	unsigned int qflags = (w->flags & BCA_WALK_FOLLOW_SYMLINKS) ? 0 : BCA_QUERY_NOFOLLOW;
-	struct bca_file *f;
+	struct bca_file *f = w->f;
 	bool descend;
 	dev_t dev;
 	uint64_t ino;
@@ -92,14 +93,13 @@ static int walk_entry(struct walk *w, DIR *d, const char *name, size_t len)
 	rc = path_set(w, len, name);
 	if (rc < 0)
 		return rc;
-	rc = bca_file_query(w->ctx, dirfd(d), name, qflags, &f);
+	rc = bca_file_query_into(w->ctx, dirfd(d), name, qflags, f);
 	if (rc < 0)
 		return w->fn(w->path, NULL, rc, w->data);
 	rc = w->fn(w->path, f, 0, w->data);
 	descend = rc >= 0 && enter(w, f);
 	dev = bca_file_get_devno(f);
 	ino = bca_file_statx(f)->stx_ino;
-	bca_file_free(f);
 	if (!descend)
 		return rc;
 	if (on_stack(w, dev, ino))
@@ -169,10 +169,12 @@ BCA_EXPORT int bca_file_walk(struct bca_ctx *ctx, const char *dir, unsigned int 
 	w.root_mnt_id = st.stx_mnt_id;
 	w.root_dev = makedev(st.stx_dev_major, st.stx_dev_minor);
 	w.stack = calloc(WALK_MAX_DEPTH + 1, sizeof(*w.stack));
-	rc = w.stack ? path_set(&w, 0, dir) : -ENOMEM;
+	w.f = bca_file_new();
+	rc = w.stack && w.f ? path_set(&w, 0, dir) : -ENOMEM;
 	if (rc < 0) {
 		close(dfd);
 		free(w.stack);
+		free(w.f);
 		return rc;
 	}
 	w.stack[0].dev = w.root_dev;
@@ -181,5 +183,6 @@ BCA_EXPORT int bca_file_walk(struct bca_ctx *ctx, const char *dir, unsigned int 
 	rc = walk_dir(&w, dfd, strlen(w.path));
 	free(w.path);
 	free(w.stack);
+	free(w.f);
 	return rc < 0 ? rc : 0;
 }
