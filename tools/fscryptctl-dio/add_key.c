@@ -54,7 +54,7 @@ int cmd_add_key(int argc, char **argv)
 	key = read_key(key_file, BCA_FSCRYPT_MIN_KEY_SIZE, max);
 	if (!key)
 		return EXIT_FAILURE;
-	fd = open(mountpoint, O_RDONLY | O_CLOEXEC);
+	fd = open(mountpoint, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);	/* a FIFO must not block */
 	if (fd < 0) {
 		fprintf(stderr, "error: opening %s: %s\n", mountpoint, strerror(errno));
 		bca_secret_free(key);

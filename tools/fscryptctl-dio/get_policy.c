@@ -34,7 +34,7 @@ int cmd_get_policy(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	path = argv[0];
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);	/* a FIFO must not block */
 	if (fd < 0) {
 		fprintf(stderr, "error: opening %s: %s\n", path, strerror(errno));
 		return EXIT_FAILURE;

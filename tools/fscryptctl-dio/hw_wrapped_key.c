@@ -44,7 +44,7 @@ static int run(enum op op, int argc, char **argv)
 		fputs("error: failed to allocate memory\n", stderr);
 		goto done;
 	}
-	fd = open(blkdev, O_RDONLY | O_CLOEXEC);
+	fd = open(blkdev, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);	/* a FIFO must not block */
 	if (fd < 0) {
 		fprintf(stderr, "error: opening %s: %s\n", blkdev, strerror(errno));
 		goto done;

@@ -35,7 +35,7 @@ int cmd_remove_key(int argc, char **argv)
 	}
 	if (!parse_key_identifier(argv[0], id))
 		return EXIT_FAILURE;
-	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+	fd = open(argv[1], O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);	/* a FIFO must not block */
 	if (fd < 0) {
 		fprintf(stderr, "error: opening %s: %s\n", argv[1], strerror(errno));
 		return EXIT_FAILURE;

@@ -160,7 +160,7 @@ int cmd_set_policy(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	fd = open(dir, O_RDONLY | O_CLOEXEC);
+	fd = open(dir, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);	/* a FIFO must not block */
 	if (fd < 0) {
 		fprintf(stderr, "error: opening %s: %s\n", dir, strerror(errno));
 		return EXIT_FAILURE;
