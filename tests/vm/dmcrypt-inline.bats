@@ -58,6 +58,35 @@ fault_injection_built() {
 	assert_clean
 }
 
+@test "remove leaves a key another device uses, and keys it did not add" {
+	run "$DMCI" create bca-t "$DISK" --key-file "$KEY"
+	[ "$status" -eq 0 ]
+	# a second device loading bca-t's key by its description
+	run "$DMCI" create bca-u "$DISK" --key-desc dmcrypt-inline:bca-t --force
+	[ "$status" -eq 0 ]
+	run "$DMCI" remove bca-u
+	[ "$status" -eq 0 ]
+	keyctl search @u logon dmcrypt-inline:bca-t >/dev/null
+	# bca-t can still be reloaded from its own table
+	dmsetup table bca-t >"$BATS_TEST_TMPDIR/t"
+	dmsetup reload bca-t "$BATS_TEST_TMPDIR/t"
+	dmsetup resume bca-t
+	# while bca-u loads it, removing bca-t keeps the key; then bca-u's removal
+	# does not take it either (bca-t's key, not bca-u's)
+	run "$DMCI" create bca-u "$DISK" --key-desc dmcrypt-inline:bca-t --force
+	[ "$status" -eq 0 ]
+	run "$DMCI" remove bca-t
+	[ "$status" -eq 0 ]
+	keyctl search @u logon dmcrypt-inline:bca-t >/dev/null
+	run "$DMCI" remove bca-u
+	[ "$status" -eq 0 ]
+	keyctl search @u logon dmcrypt-inline:bca-t >/dev/null
+	keyctl unlink "$(keyctl search @u logon dmcrypt-inline:bca-t)" @u
+	run dmsetup ls
+	[[ "$output" != *bca-u* ]]
+	assert_clean
+}
+
 @test "status and table: target, flags, key location, backing device; key never printed" {
 	"$DMCI" create bca-t "$DISK" --inline --high-priority --sector-size 4096 --key-file "$KEY"
 	run "$DMCI" status -J -o NAME,BACKING-SIZE,BACKING-TYPE bca-t
