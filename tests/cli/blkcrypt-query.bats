@@ -182,6 +182,31 @@ $TMP/plain"
 	[ "$status" -eq 32 ]
 }
 
+@test "names: -J stays valid UTF-8 JSON, -P evaluates in a shell, tables print UTF-8 as it is" {
+	local bad good nl
+	bad=$(printf '%s/a\xffb' "$TMP")
+	good="$TMP/é"
+	nl=$(printf '%s/line\nforged' "$TMP")
+	touch "$bad" "$good" "$nl"
+	run "$BLKCRYPT_QUERY" file -J -o PATH "$bad" "$good" "$nl"
+	[ "$status" -eq 0 ]
+	# a strict parser: invalid UTF-8 anywhere fails the whole document
+	python3 -c 'import json, sys; d = json.loads(sys.stdin.buffer.read().decode("utf-8", "strict")); print("\n".join(repr(f["path"]) for f in d["files"]))' \
+		<<<"$output" >"$TMP/paths"
+	assert_eq "$(sed -n 1p "$TMP/paths")" "'$TMP/a\\\\xffb'"
+	assert_eq "$(sed -n 2p "$TMP/paths")" "'$TMP/é'"
+	assert_eq "$(sed -n 3p "$TMP/paths")" "'$TMP/line\\nforged'"
+	# keys are shell identifiers: eval assigns them
+	run "$BLKCRYPT_QUERY" file -P -o TYPE,MEM-ALIGN,OFF-ALIGN "$good"
+	[ "$status" -eq 0 ]
+	local TYPE= MEM_ALIGN= OFF_ALIGN=
+	eval "$output"
+	assert_eq "$TYPE" file
+	[ -n "$MEM_ALIGN" ] && [ -n "$OFF_ALIGN" ]
+	run env LC_ALL=C.UTF-8 "$BLKCRYPT_QUERY" file -n -o PATH "$good"
+	assert_eq "$output" "$good"
+}
+
 # --- device, on the recorded trees of tests/fixtures/mksysroot -----------
 
 sysroot() {
@@ -193,7 +218,7 @@ sysroot() {
 	sysroot stack+fallback
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,KIND,PROFILE,MODES,FILE-CRYPTO sda
 	[ "$status" -eq 0 ]
-	assert_eq "$output" 'NAME="sda" KIND="disk" PROFILE="none" MODES="" FILE-CRYPTO="inline-fallback"'
+	assert_eq "$output" 'NAME="sda" KIND="disk" PROFILE="none" MODES="" FILE_CRYPTO="inline-fallback"'
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o EXPLAIN sda
 	[[ $(jq -r '.devices[0].explain' <<<"$output") == *"blk-crypto-fallback encrypts instead (evidence: the kernel configuration in /proc/config.gz)"* ]]
 }
@@ -202,7 +227,7 @@ sysroot() {
 	sysroot stack+nofallback
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,FILE-CRYPTO sda
 	[ "$status" -eq 0 ]
-	assert_eq "$output" 'NAME="sda" FILE-CRYPTO="none"'
+	assert_eq "$output" 'NAME="sda" FILE_CRYPTO="none"'
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o EXPLAIN sda
 	[[ $(jq -r '.devices[0].explain' <<<"$output") == *"no blk-crypto-fallback (evidence: the kernel configuration in /boot)"* ]]
 	# hardware needs no fallback
@@ -269,12 +294,16 @@ sysroot() {
 	assert_eq "$(wc -l <<<"$output")" 5
 }
 
-@test "device: the tree is drawn in table output" {
+@test "device: the tree is drawn in table output, ASCII or UTF-8 as the locale says" {
 	sysroot stack
-	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -o NAME dm-2
+	run env LC_ALL=C "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -o NAME dm-2
 	assert_eq "$output" "NAME
 dm-2
 \`-sda"
+	run env LC_ALL=C.UTF-8 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -o NAME dm-2
+	assert_eq "$output" "NAME
+dm-2
+└─sda"
 }
 
 @test "device: unknown device: exit 32 with a clear message" {

@@ -170,6 +170,18 @@ Try 'fscryptctl-dio --help' for more information."
 	assert_eq "$output" "$BATS_TEST_TMPDIR: no: no direct I/O: not a regular file"
 }
 
+@test "check_dio: one line per path, whatever bytes the name holds" {
+	local nl bad
+	nl=$(printf '%s/x\nforged: yes: direct' "$BATS_TEST_TMPDIR")
+	bad=$(printf '%s/b\xff' "$BATS_TEST_TMPDIR")
+	mkdir "$nl" "$bad"
+	run "$FSCRYPTCTL_DIO" check_dio "$nl" "$bad"
+	[ "$status" -eq 0 ]
+	assert_eq "${#lines[@]}" 2
+	assert_eq "${lines[0]}" "$BATS_TEST_TMPDIR/x\\x0aforged: yes: direct: no: no direct I/O: not a regular file"
+	assert_eq "${lines[1]}" "$BATS_TEST_TMPDIR/b\\xff: no: no direct I/O: not a regular file"
+}
+
 @test "check_dio on a missing path: message and exit 32" {
 	run --separate-stderr "$FSCRYPTCTL_DIO" check_dio "$BATS_TEST_TMPDIR/none"
 	[ "$status" -eq 32 ]

@@ -37,6 +37,6 @@ static void help(void)
 
 int main(int argc, char **argv)
 {
-	cli_prog = "blkcrypt-query";
+	cli_init("blkcrypt-query");
 	return cli_dispatch(commands, help, argc, argv);
 }

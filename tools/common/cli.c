@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,57 @@ void cli_print_version(void)
 {
 	printf("%s (%s) %s, libblkcryptadm %s\n", cli_prog, PACKAGE_NAME,
 	       PACKAGE_VERSION, bca_get_library_version());
+}
+
+void cli_init(const char *prog)
+{
+	cli_prog = prog;
+	/* the character set only: libsmartcols then prints UTF-8 names as they are */
+	setlocale(LC_CTYPE, "");
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4), 0 if s does not start one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 :
+		   (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+	unsigned int cp;
+
+	if (n <= 1)
+		return n;
+	cp = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and code points past U+10FFFF are invalid */
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+char *cli_encode(const char *s, bool controls)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = malloc(strlen(s) * 4 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		size_t n = utf8_len(p);
+
+		if (n == 0 || (controls && n == 1 && (*p < 0x20 || *p == 0x7f || *p == '\\'))) {
+			o += sprintf(o, "\\x%02x", *p++);
+			continue;
+		}
+		memcpy(o, p, n);
+		o += n;
+		p += n;
+	}
+	*o = '\0';
+	return out;
 }
 
 int cli_dispatch(const struct cli_cmd *cmds, void (*help)(void), int argc, char **argv)

@@ -27,6 +27,15 @@ struct cli_cmd {
 /* The program's name, for messages ("blkcrypt-query"). */
 extern const char *cli_prog;
 
+/* Sets cli_prog and the locale's character set (LC_CTYPE): first in main(). */
+void cli_init(const char *prog);
+/*
+ * A malloc()ed copy of s in which each byte that is not part of valid UTF-8
+ * is written \xNN, and with controls also control characters and the
+ * backslash, so that no name can forge a line; NULL without memory.
+ */
+char *cli_encode(const char *s, bool controls);
+
 /*
  * Runs the subcommand named by argv[1] from the NULL-terminated table, after
  * handling the tool-wide -h/--help and -V/--version.  help() prints the

@@ -103,6 +103,8 @@ int out_start(struct out *o)
 		break;
 	case OUT_PAIRS:
 		scols_table_enable_export(o->tb, 1);
+		/* keys eval can assign: MEM_ALIGN, not MEM-ALIGN (as lsblk -P) */
+		scols_table_enable_shellvar(o->tb, 1);
 		break;
 	case OUT_RAW:
 		scols_table_enable_raw(o->tb, 1);
@@ -148,12 +150,32 @@ static int cell_index(const struct out *o, int id)
 	return -1;
 }
 
+static bool has_high_byte(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
+
+/*
+ * JSON must be UTF-8 and libsmartcols copies bytes as they are: a path
+ * with other bytes becomes \xNN there (a backslash, x and two hex digits),
+ * as tables show it.
+ */
 void out_set_str(struct out *o, struct libscols_line *ln, int id, const char *s)
 {
 	int idx = cell_index(o, id);
+	char *enc;
 
-	if (idx >= 0 && s)
+	if (idx < 0 || !s)
+		return;
+	if (o->mode != OUT_JSON || !has_high_byte(s) || !(enc = cli_encode(s, false))) {
 		scols_line_set_data(ln, idx, s);
+		return;
+	}
+	if (scols_line_refer_data(ln, idx, enc) < 0)
+		free(enc);
 }
 
 void out_set_u64(struct out *o, struct libscols_line *ln, int id, uint64_t v)

@@ -39,6 +39,6 @@ static void help(void)
 
 int main(int argc, char **argv)
 {
-	cli_prog = "dmcrypt-inline";
+	cli_init("dmcrypt-inline");
 	return cli_dispatch(commands, help, argc, argv);
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "blkcryptadm.h"
 #include "cli.h"
@@ -35,7 +36,7 @@ int cmd_check_dio(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		struct bca_file *f;
-		char why[512];
+		char why[512], *enc;
 
 		rc = bca_file_query(ctx, AT_FDCWD, argv[i], 0, &f);
 		if (rc < 0) {
@@ -44,7 +45,11 @@ int cmd_check_dio(int argc, char **argv)
 			continue;
 		}
 		bca_file_explain(f, why, sizeof(why));
-		printf("%s: %s: %s\n", argv[i], bca_dio_verdict_name(bca_file_get_verdict(f)), why);
+		/* one line per path: a newline in a name must not forge another */
+		enc = cli_encode(argv[i], true);
+		printf("%s: %s: %s\n", enc ? enc : "?", bca_dio_verdict_name(bca_file_get_verdict(f)),
+		       why);
+		free(enc);
 		bca_file_free(f);
 		handled++;
 	}

@@ -104,7 +104,7 @@ noreturn void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	cli_prog = "fscryptctl-dio";
+	cli_init("fscryptctl-dio");
 
 	/* as fscryptctl: help and version win wherever they are, up to "--" */
 	for (int i = 1; i < argc; i++) {
