@@ -116,6 +116,18 @@ Try 'fscryptctl-dio --help' for more information."
 	[[ "$stderr" == *"--for-dio chooses the flags and data unit size itself"* ]]
 }
 
+@test "abbreviations: an extension's argument stays an argument; POSIXLY_CORRECT stops at the first operand" {
+	local id=00112233445566778899aabbccddeeff
+	# --k is --key-file: its argument "--h" is a file name, not --hw-wrapped-key
+	run --separate-stderr "$FSCRYPTCTL_DIO" add_key --k --h "$BATS_TEST_TMPDIR/none"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "error: opening --h: No such file or directory"
+	# after the first operand, POSIXLY_CORRECT getopt takes "--f" as a directory
+	run --separate-stderr env POSIXLY_CORRECT=1 "$FSCRYPTCTL_DIO" set_policy "$id" --f
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "error: opening --f: No such file or directory"
+}
+
 @test "add_key: --h is fscryptctl's --hw-wrapped-key, --k our --key-file" {
 	run --separate-stderr "$FSCRYPTCTL_DIO" add_key --h "$BATS_TEST_TMPDIR/none" < <(head -c 15 /dev/zero)
 	[ "$status" -eq 1 ]

@@ -41,36 +41,43 @@ static size_t long_name_len(const char *arg)
  */
 void compat_long_options(int argc, char **argv, const struct option *opts, size_t ncompat)
 {
+	bool posix = getenv("POSIXLY_CORRECT") != NULL;
+
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
-		const struct option *hit = NULL, *exact = NULL;
-		size_t len, nhits = 0;
+		const struct option *exact = NULL, *compat = NULL, *any = NULL;
+		size_t len, ncompat_hits = 0, nany = 0;
+		const struct option *hit;
 		char *full;
 
 		if (!strcmp(arg, "--"))
 			return;
-		if (strncmp(arg, "--", 2) || !arg[2])
+		if (strncmp(arg, "--", 2) || !arg[2]) {
+			/* getopt stops at the first non-option under POSIXLY_CORRECT */
+			if (posix && (arg[0] != '-' || !arg[1]))
+				return;
 			continue;
+		}
 		len = long_name_len(arg);
 		for (const struct option *o = opts; o->name; o++) {
 			if (strncmp(o->name, arg + 2, len))
 				continue;
 			if (strlen(o->name) == len)
 				exact = o;
-			else if ((size_t)(o - opts) < ncompat && nhits++ == 0)
-				hit = o;
+			if ((size_t)(o - opts) < ncompat && ncompat_hits++ == 0)
+				compat = o;
+			if (nany++ == 0)
+				any = o;
 		}
-		if (exact) {
-			hit = exact;
-		} else if (nhits == 1) {
-			if (asprintf(&full, "--%s%s", hit->name, arg + 2 + len) < 0)
-				continue;
-			argv[i] = full;	/* lives as long as the process */
-		} else {
-			continue;
+		/* the option getopt_long() will take, once fscryptctl's won */
+		hit = exact ? exact : ncompat_hits == 1 ? compat : nany == 1 ? any : NULL;
+		if (!exact && ncompat_hits == 1) {
+			if (asprintf(&full, "--%s%s", compat->name, arg + 2 + len) < 0)
+				return;	/* getopt_long() will judge the rest as it is */
+			argv[i] = full;	/* lives as long as the process, as argv */
 		}
 		/* "--contents MODE": MODE is no option, even if it starts with "--" */
-		if (hit->has_arg == required_argument && !arg[2 + len])
+		if (hit && hit->has_arg == required_argument && !arg[2 + len])
 			i++;
 	}
 }
