@@ -615,11 +615,18 @@ int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char *uuid,
 		    const char *table, bool readonly);
 int bca_dm_remove(struct bca_ctx *ctx, const char *name);
 /*
- * The live table of single-target device NAME, malloc'd in *out; hex keys
- * masked as "-" unless showkeys.  *devno (may be NULL) gets its number.
+ * The live table of single-target device NAME, malloc'd in *out, hex keys
+ * masked as "-" (the unmasked line never leaves locked memory).  *devno
+ * (may be NULL) gets its number.
  */
-int bca_dm_get_table(struct bca_ctx *ctx, const char *name, bool showkeys,
-		     char **out, dev_t *devno);
+int bca_dm_get_table(struct bca_ctx *ctx, const char *name, char **out, dev_t *devno);
+/*
+ * The same line with its key as loaded (dmsetup table --showkeys), in
+ * locked memory that is wiped when freed: bca_secret_get_data() is the
+ * NUL-terminated line.
+ */
+struct bca_secret;
+int bca_dm_get_table_keys(struct bca_ctx *ctx, const char *name, struct bca_secret **out);
 
 /* ------------------------------------------------------------------ */
 /* Kernel keyring                                                      */

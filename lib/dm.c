@@ -374,14 +374,20 @@ BCA_EXPORT int bca_dm_remove(struct bca_ctx *ctx, const char *name)
  * With showkeys false a hex key in crypt/inlinecrypt params is replaced by
  * "-"; keyring references (":64:logon:desc") are not secret and stay.
  */
-BCA_EXPORT int bca_dm_get_table(struct bca_ctx *ctx, const char *name, bool showkeys,
-				char **out, dev_t *devno)
+/*
+ * The live table line of NAME, built in locked memory (a bca_secret): it
+ * holds the key until masked, and key bytes never pass through ordinary
+ * heap.  libdevmapper's own buffer is wiped (dm_task_secure_data()).
+ */
+static int get_table_secret(struct bca_ctx *ctx, const char *name, struct bca_secret **out,
+			    dev_t *devno, bool *is_crypt)
 {
 	struct dm_task *dmt;
 	struct dm_info info;
 	uint64_t start, length;
-	char *type = NULL, *params = NULL, *line = NULL;
-	int rc = dm_check_available(ctx);
+	char *type = NULL, *params = NULL;
+	struct bca_secret *line = NULL;
+	int n, rc = dm_check_available(ctx);
 
 	if (rc < 0)
 		return rc;
@@ -408,12 +414,14 @@ BCA_EXPORT int bca_dm_get_table(struct bca_ctx *ctx, const char *name, bool show
 	rc = -ENODATA;
 	if (!type)
 		goto out;
-	rc = -ENOMEM;
-	if (asprintf(&line, "%llu %llu %s %s", (unsigned long long)start,
-		     (unsigned long long)length, type, params ? params : "") < 0)
+	n = snprintf(NULL, 0, "%llu %llu %s %s", (unsigned long long)start,
+		     (unsigned long long)length, type, params ? params : "");
+	rc = bca_secret_new((size_t)n + 1, &line);
+	if (rc < 0)
 		goto out;
-	if (!showkeys && (!strcmp(type, "crypt") || !strcmp(type, "inlinecrypt")))
-		bca_table_mask_key(line);
+	snprintf(bca_secret_get_data(line), (size_t)n + 1, "%llu %llu %s %s",
+		 (unsigned long long)start, (unsigned long long)length, type, params ? params : "");
+	*is_crypt = !strcmp(type, "crypt") || !strcmp(type, "inlinecrypt");
 	*out = line;
 	rc = 0;
 out:
@@ -423,4 +431,34 @@ out:
 		dm_task_destroy(dmt);
 	dm_leave();
 	return rc;
+}
+
+BCA_EXPORT int bca_dm_get_table(struct bca_ctx *ctx, const char *name, char **out, dev_t *devno)
+{
+	struct bca_secret *line;
+	bool is_crypt = false;
+	char *copy;
+	int rc = get_table_secret(ctx, name, &line, devno, &is_crypt);
+
+	if (rc < 0)
+		return rc;
+	if (is_crypt)
+		bca_table_mask_key(bca_secret_get_data(line));
+	/* masked: no key left to keep out of ordinary memory */
+	copy = strdup(bca_secret_get_data(line));
+	bca_secret_free(line);
+	if (!copy)
+		return -ENOMEM;
+	*out = copy;
+	return 0;
+}
+
+BCA_EXPORT int bca_dm_get_table_keys(struct bca_ctx *ctx, const char *name,
+				     struct bca_secret **out)
+{
+	bool is_crypt;
+
+	if (!out)
+		return -EINVAL;
+	return get_table_secret(ctx, name, out, NULL, &is_crypt);
 }

@@ -343,7 +343,7 @@ int cmd_create(int argc, char **argv)
 	}
 	if (check_target(ctx, &o) < 0)
 		goto out;
-	rc = bca_dm_get_table(ctx, o.name, false, &existing, NULL);
+	rc = bca_dm_get_table(ctx, o.name, &existing, NULL);
 	if (rc == 0 || rc == -ENODATA) {
 		cli_warnx("%s: a device-mapper device of that name exists", o.name);
 		goto out;

@@ -49,7 +49,7 @@ static int key_in_use(struct bca_ctx *ctx, const char *self, const char *desc)
 		char *line = NULL;
 		const char *d;
 
-		if (rc == 0 && !used && bca_dm_get_table(ctx, o.names[i], false, &line, NULL) == 0 &&
+		if (rc == 0 && !used && bca_dm_get_table(ctx, o.names[i], &line, NULL) == 0 &&
 		    crypt_table_parse(line, &t) == 0 && (d = crypt_table_key_desc(&t)) &&
 		    !strcmp(d, desc))
 			used = 1;
@@ -86,7 +86,7 @@ int cmd_remove(int argc, char **argv)
 	name = argv[optind];
 	if (bca_new(&ctx) < 0)
 		return EXIT_FAIL;
-	rc = bca_dm_get_table(ctx, name, false, &line, NULL);
+	rc = bca_dm_get_table(ctx, name, &line, NULL);
 	if (rc == -ENODEV || rc == -ENOENT) {
 		dm_name_error(name, rc);
 		goto out;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "blkcryptadm.h"
 #include "cli.h"
@@ -84,7 +86,7 @@ static int show(struct bca_ctx *ctx, struct out *o, const char *name)
 	char *line = NULL, buf[600];
 	const char *desc;
 	dev_t devno;
-	int rc = bca_dm_get_table(ctx, name, false, &line, &devno);
+	int rc = bca_dm_get_table(ctx, name, &line, &devno);
 
 	if (rc < 0)
 		return rc;
@@ -174,6 +176,34 @@ int cmd_status(int argc, char **argv)
 	return cli_each(&o, NULL, argv + optind, argc - optind, report_status, NULL);
 }
 
+/* Writes s and a newline to standard output with write(2): 0 or -errno. */
+static int write_line(const char *s)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)s, .iov_len = strlen(s) },
+		{ .iov_base = "\n", .iov_len = 1 },
+	};
+	size_t left = iov[0].iov_len + 1;
+
+	while (left) {
+		ssize_t n = writev(STDOUT_FILENO, iov, 2);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		left -= (size_t)n;
+		for (int i = 0; i < 2; i++) {
+			size_t k = (size_t)n < iov[i].iov_len ? (size_t)n : iov[i].iov_len;
+
+			iov[i].iov_base = (char *)iov[i].iov_base + k;
+			iov[i].iov_len -= k;
+			n -= (ssize_t)k;
+		}
+	}
+	return 0;
+}
+
 int cmd_table(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -202,14 +232,22 @@ int cmd_table(int argc, char **argv)
 		cli_usage_error("table: NAME expected");
 	if (bca_new(&ctx) < 0)
 		return EXIT_FAIL;
-	rc = bca_dm_get_table(ctx, argv[optind], showkeys, &line, NULL);
-	if (rc == 0)
-		printf("%s\n", line);
-	else
+	if (showkeys) {
+		struct bca_secret *keyed = NULL;
+
+		rc = bca_dm_get_table_keys(ctx, argv[optind], &keyed);
+		/* write(2) from the locked line: no stdio buffer holds the key */
+		if (rc == 0)
+			rc = write_line(bca_secret_get_data(keyed));
+		bca_secret_free(keyed);
+	} else {
+		rc = bca_dm_get_table(ctx, argv[optind], &line, NULL);
+		if (rc == 0)
+			printf("%s\n", line);
+		free(line);
+	}
+	if (rc < 0)
 		dm_name_error(argv[optind], rc);
-	if (line)
-		explicit_bzero(line, strlen(line));
-	free(line);
 	bca_unref(ctx);
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
