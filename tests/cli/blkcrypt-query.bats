@@ -207,6 +207,20 @@ $TMP/plain"
 	assert_eq "$output" "$good"
 }
 
+@test "a write error on standard output is a failure, in every tool" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	# the redirection inside: run itself captures the command's stdout
+	run --separate-stderr bash -c '"$@" >/dev/full' - "$BLKCRYPT_QUERY" file "$TMP"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "blkcrypt-query: write error: No space left on device"
+	run --separate-stderr bash -c '"$@" >/dev/full' - "$FSCRYPTCTL_DIO" check_dio "$TMP"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "fscryptctl-dio: write error: No space left on device"
+	run --separate-stderr bash -c '"$@" >/dev/full' - "$DMCRYPT_INLINE" --version
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "dmcrypt-inline: write error: No space left on device"
+}
+
 # --- device, on the recorded trees of tests/fixtures/mksysroot -----------
 
 sysroot() {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "blkcryptadm.h"
 #include "cli.h"
@@ -53,9 +54,28 @@ void cli_print_version(void)
 	       PACKAGE_VERSION, bca_get_library_version());
 }
 
+/*
+ * Output that did not reach its file is a failure (util-linux's
+ * close_stdout): 'blkcrypt-query file X >/dev/full' must not exit 0.
+ */
+static void close_stdout(void)
+{
+	int err = 0;
+
+	if (fflush(stdout) != 0 || ferror(stdout))
+		err = errno ? errno : EIO;
+	if (fclose(stdout) != 0 && !err && errno != EBADF)
+		err = errno;
+	if (err) {
+		fprintf(stderr, "%s: write error: %s\n", cli_prog, strerror(err));
+		_exit(EXIT_FAILURE);
+	}
+}
+
 void cli_init(const char *prog)
 {
 	cli_prog = prog;
+	atexit(close_stdout);
 	/* the character set only: libsmartcols then prints UTF-8 names as they are */
 	setlocale(LC_CTYPE, "");
 }
