@@ -11,7 +11,7 @@ int main(void)
 {
 	uint64_t v = 0;
 
-	plan(17);
+	plan(19);
 	is_int(cli_parse_u64("4096", 0, UINT64_MAX, &v), 0, "decimal");
 	is_int(v, 4096, "decimal value");
 	is_int(cli_parse_u64("0x1000", 0, UINT64_MAX, &v), 0, "hex");
@@ -29,5 +29,7 @@ int main(void)
 	is_int(cli_parse_u64("0x", 0, UINT64_MAX, &v), -EINVAL, "bare 0x refused");
 	is_int(cli_parse_u64("0x-1", 0, UINT64_MAX, &v), -EINVAL, "sign after 0x refused");
 	is_int(cli_parse_u64("+1", 0, UINT64_MAX, &v), -EINVAL, "plus sign refused");
+	is_int(cli_parse_u64("0x0x100", 0, UINT64_MAX, &v), -EINVAL, "a second 0x refused (fuzz/corpus/numbers)");
+	is_int(cli_parse_u64("0x 1", 0, UINT64_MAX, &v), -EINVAL, "a blank after 0x refused");
 	return done_testing();
 }

@@ -167,7 +167,9 @@ int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		digits = s + 2;
 		base = 16;
 	}
-	if (base == 16 ? !isxdigit((unsigned char)*digits) : !isdigit((unsigned char)*digits))
+	/* digits only: strtoull() itself would take "0x" again, blanks and signs */
+	if (!*digits || strspn(digits, base == 16 ? "0123456789abcdefABCDEF" : "0123456789") !=
+			strlen(digits))
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(digits, &end, base);
