@@ -578,6 +578,9 @@ enum {
  * in the kernel keyring, referenced by description: tables never carry key
  * bytes.  Set struct_size to sizeof(struct bca_crypt_params).
  */
+/* Longest logon key description a table may reference (no blanks or controls). */
+#define BCA_KEY_DESC_MAX 255
+
 struct bca_crypt_params {
 	uint32_t struct_size;
 	enum bca_crypt_target target;

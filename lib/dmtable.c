@@ -49,6 +49,24 @@ static int check_cipher(const struct bca_crypt_params *p)
 	return -EINVAL;
 }
 
+/*
+ * A key description goes into the table as one word: the kernel splits
+ * table lines at every isspace() byte, \v and \f included, so a description
+ * with any blank or control byte would load another table than the one
+ * printed; longer than BCA_KEY_DESC_MAX it could not be read back whole.
+ */
+static bool key_desc_ok(const char *d)
+{
+	size_t n = d ? strlen(d) : 0;
+
+	if (!n || n > BCA_KEY_DESC_MAX)
+		return false;
+	for (const unsigned char *c = (const unsigned char *)d; *c; c++)
+		if (isspace(*c) || iscntrl(*c))
+			return false;
+	return true;
+}
+
 BCA_EXPORT int bca_crypt_params_check(const struct bca_crypt_params *p)
 {
 	unsigned int known = BCA_CRYPT_NO_READ_WORKQUEUE | BCA_CRYPT_NO_WRITE_WORKQUEUE |
@@ -69,7 +87,7 @@ BCA_EXPORT int bca_crypt_params_check(const struct bca_crypt_params *p)
 	rc = check_cipher(p);
 	if (rc < 0)
 		return rc;
-	if (!p->key_desc || !*p->key_desc || strpbrk(p->key_desc, " \t\n"))
+	if (!key_desc_ok(p->key_desc))
 		return -EINVAL;
 	if (!p->key_size || p->key_size > 128)
 		return -EINVAL;

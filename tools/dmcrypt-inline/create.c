@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -268,8 +269,9 @@ static const char *params_error(const struct create_opts *o, int rc)
 	if (o->p.sector_size && (o->p.size % (o->p.sector_size / 512) ||
 				 o->p.offset % (o->p.sector_size / 512)))
 		return "--offset and --size must be multiples of --sector-size";
-	if (strpbrk(o->p.key_desc, " \t\n"))
-		return "--key-desc must not contain white space";
+	for (const unsigned char *c = (const unsigned char *)o->p.key_desc; *c; c++)
+		if (isspace(*c) || iscntrl(*c))
+			return "--key-desc must not contain white space or control characters";
 	return "invalid cipher specification (expected cipher-chainmode-ivmode, e.g. aes-xts-plain64)";
 }
 

@@ -17,8 +17,8 @@ int cmd_list(int argc, char **argv);
 #define MANAGED_UUID_PREFIX "DMCRYPT_INLINE-"
 #define MANAGED_KEY_PREFIX "dmcrypt-inline:"
 
-/* Longest --key-desc: what a table's key field (struct crypt_table) holds whole. */
-#define MAX_KEY_DESC 255
+/* Longest --key-desc: the library's, which struct crypt_table's key field holds whole. */
+#define MAX_KEY_DESC BCA_KEY_DESC_MAX
 /* DM_UUID_LEN of <linux/dm-ioctl.h>, with its NUL */
 #define DM_UUID_MAX 129
 
