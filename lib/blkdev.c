@@ -82,32 +82,49 @@ const char *bca_blk_crypto_mode_of(int mode)
  * A partition has no queue/ of its own: the profile is its whole disk's,
  * one directory up.
  */
+int bca_blkdev_crypto_dir(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
+			  char *buf, size_t size)
+{
+	static const char *const queue_dirs[] = { "queue", "../queue" };
+	int fd;
+
+	for (size_t i = 0; i < BCA_ARRAY_SIZE(queue_dirs); i++) {
+		if (snprintf(buf, size, "/sys/dev/block/%u:%u/%s/crypto", major, minor,
+			     queue_dirs[i]) >= (int)size)
+			return -ENAMETOOLONG;
+		fd = bca_sys_open(ctx, buf, O_RDONLY | O_DIRECTORY);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		if (fd != -ENOENT && fd != -ENOTDIR)
+			return fd;
+	}
+	return -ENOENT;
+}
+
 static int crypto_supports(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
 			   const char *mode_name, uint32_t data_unit_size)
 {
-	static const char *const queue_dirs[] = { "queue", "../queue" };
 	char path[PATH_MAX];
+	size_t len;
 	uint64_t mask;
-	int rc = -ENOENT;
+	int rc = bca_blkdev_crypto_dir(ctx, major, minor, path, sizeof(path));
 
-	for (size_t i = 0; i < BCA_ARRAY_SIZE(queue_dirs); i++) {
-		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/%s/crypto/modes/%s",
-			 major, minor, queue_dirs[i], mode_name);
-		rc = bca_sys_read_u64(ctx, path, 16, &mask);
-		if (rc == 0)
-			return (mask & data_unit_size) ? 1 : 0;
-		if (rc != -ENOENT)
-			return rc;
-		/* the mode file is missing: is there a profile at all? */
-		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/%s/crypto",
-			 major, minor, queue_dirs[i]);
-		rc = bca_sys_open(ctx, path, O_RDONLY | O_DIRECTORY);
-		if (rc >= 0) {
-			close(rc);
-			return 0;
-		}
-	}
-	return rc == -ENOENT ? 0 : rc;
+	if (rc == -ENOENT)
+		return 0;	/* no profile: no hardware for anything */
+	if (rc < 0)
+		return rc;
+	len = strlen(path);
+	if (snprintf(path + len, sizeof(path) - len, "/modes/%s", mode_name) >=
+	    (int)(sizeof(path) - len))
+		return -ENAMETOOLONG;
+	rc = bca_sys_read_u64(ctx, path, 16, &mask);
+	if (rc == -ENOENT)
+		return 0;	/* a profile without the mode */
+	if (rc < 0)
+		return rc;
+	return (mask & data_unit_size) ? 1 : 0;
 }
 
 /* Encrypted files of a scan share a device and a policy: remember the last answer. */

@@ -245,21 +245,6 @@ static void read_lower(struct bca_ctx *ctx, struct bca_blkdev *d, const char *ba
 	closedir(dir);
 }
 
-/*
- * Whether a device below has a crypto profile: its own queue/crypto/, or
- * its disk's for a partition.
- */
-static bool lower_has_profile(struct bca_ctx *ctx, dev_t devno)
-{
-	char path[PATH_MAX];
-
-	if (pathf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/crypto",
-		  major(devno), minor(devno)) == 0 && sys_exists(ctx, path))
-		return true;
-	return pathf(path, sizeof(path), "/sys/dev/block/%u:%u/../queue/crypto",
-		     major(devno), minor(devno)) == 0 && sys_exists(ctx, path);
-}
-
 BCA_EXPORT int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct bca_blkdev **out)
 {
 	struct bca_blkdev *d;
@@ -293,7 +278,8 @@ BCA_EXPORT int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct b
 	read_lower(ctx, d, base);
 	if (d->kind == BCA_BLKDEV_DM && !d->has_profile)
 		for (size_t i = 0; i < d->nlower && !d->lower_profile; i++)
-			d->lower_profile = lower_has_profile(ctx, d->lower[i]);
+			d->lower_profile = bca_blkdev_crypto_dir(ctx, major(d->lower[i]),
+							minor(d->lower[i]), path, sizeof(path)) == 0;
 	d->fallback = bca_fallback_state(ctx, &d->fallback_why);
 	*out = d;
 	return 0;

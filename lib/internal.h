@@ -139,6 +139,8 @@ struct bca_verdict {
 	enum bca_crypto_impl crypto;
 };
 void bca_infer_verdict(const struct bca_facts *in, struct bca_verdict *out);
+/* tmpfs and ramfs: the file data is the page cache, O_DIRECT or not. */
+bool bca_fs_memory_backed(const char *fstype);
 
 /* fallback.c */
 #define BCA_FALLBACK_UNCHECKED (-2)
@@ -164,6 +166,12 @@ int bca_blkdev_name_cached(struct bca_ctx *ctx, unsigned int major, unsigned int
  */
 int bca_blkdev_crypto_supports(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
 			       const char *mode_name, uint32_t data_unit_size);
+/*
+ * The sysfs path of the device's crypto profile directory (queue/crypto, a
+ * partition's disk's for a partition) into buf: 0, -ENOENT without one.
+ */
+int bca_blkdev_crypto_dir(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
+			  char *buf, size_t size);
 /* blk-crypto's sysfs name of an fscrypt contents mode, NULL when it has none. */
 const char *bca_blk_crypto_mode_of(int fscrypt_contents_mode);
 
