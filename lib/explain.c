@@ -72,8 +72,7 @@ BCA_EXPORT int bca_file_explain(const struct bca_file *f, char *buf, size_t size
 		break;
 	case BCA_DIO_BUFFERED:
 		fstype = bca_file_get_fstype(f);
-		if (bca_file_get_reason(f) == BCA_REASON_FS_NO_DIO && fstype &&
-		    (!strcmp(fstype, "tmpfs") || !strcmp(fstype, "ramfs"))) {
+		if (bca_file_get_reason(f) == BCA_REASON_FS_NO_DIO && bca_fs_memory_backed(fstype)) {
 			n = snprintf(buf, size, "O_DIRECT is accepted but served through the page "
 				     "cache: %s keeps file data in the page cache, there is no "
 				     "device below", fstype);

@@ -31,7 +31,7 @@ static bool has_inlinecrypt(const struct bca_facts *in)
 	return in->super_opts && bca_opt_has(in->super_opts, "inlinecrypt", NULL);
 }
 
-static bool is_memory_backed(const char *fstype)
+bool bca_fs_memory_backed(const char *fstype)
 {
 	return fstype && (!strcmp(fstype, "tmpfs") || !strcmp(fstype, "ramfs"));
 }
@@ -121,7 +121,7 @@ void bca_infer_verdict(const struct bca_facts *in, struct bca_verdict *out)
 		out->reason = BCA_REASON_FS_NO_DIO;
 		return;
 	}
-	if (is_memory_backed(in->fstype)) {
+	if (bca_fs_memory_backed(in->fstype)) {
 		/* tmpfs accepts O_DIRECT (6.6+), but its data is the page cache */
 		out->verdict = BCA_DIO_BUFFERED;
 		out->reason = BCA_REASON_FS_NO_DIO;
