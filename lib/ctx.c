@@ -120,8 +120,9 @@ BCA_EXPORT int bca_set_sysroot(struct bca_ctx *ctx, const char *dir)
 	bca_mounts_free(ctx->mounts);
 	ctx->mounts = NULL;
 	ctx->mount_last = NULL;
+	ctx->mount_foreign = NULL;
+	ctx->mount_misses_n = 0;
 	ctx->devname_valid = false;
-	ctx->mount_miss_valid = false;
 	ctx->crypto_cache.valid = false;
 	ctx->fallback_state = BCA_FALLBACK_UNCHECKED;
 	return 0;

@@ -59,14 +59,16 @@ static void note_mount(struct bca_ctx *ctx, struct bca_file *f)
 {
 	const struct bca_statx *st = &f->in.stx;
 	const struct bca_mount *m = NULL;
+	int rc = bca_mount_of(ctx, st, &m);
 
-	if (!(st->stx_mask & STATX_MNT_ID) || bca_mount_by_id(ctx, st->stx_mnt_id, &m) < 0) {
+	if (rc < 0) {
 		bca_dbg(ctx, "no mountinfo entry for the file's mount");
 		m = NULL;
 	} else {
 		f->in.fstype = m->fstype;
 		f->in.super_opts = m->super_opts;
-		f->mountpoint = m->mountpoint;
+		/* a mount of the same filesystem elsewhere is not the file's */
+		f->mountpoint = rc == 0 ? m->mountpoint : NULL;
 	}
 	if (bca_blkdev_name_cached(ctx, st->stx_dev_major, st->stx_dev_minor,
 				   f->devname, sizeof(f->devname)) == 0)
@@ -307,6 +309,7 @@ BCA_EXPORT int bca_file_query(struct bca_ctx *ctx, int dirfd, const char *path,
 	f = bca_file_new();
 	if (!f)
 		return -ENOMEM;
+	ctx->mount_ns_pid = bca_mount_ns_pid(path);
 	rc = bca_file_query_into(ctx, dirfd, path, flags, f);
 	if (rc < 0) {
 		free(f);

@@ -4,6 +4,7 @@
 #define BCA_INTERNAL_H
 
 #include <dirent.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <syslog.h>
 
@@ -12,6 +13,8 @@
 
 #define BCA_EXPORT __attribute__((visibility("default")))
 #define BCA_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* mount ids a context re-reads mountinfo for, see bca_mount_of() */
+#define BCA_MOUNT_MISSES_MAX 64
 
 struct bca_mountinfo;
 
@@ -29,10 +32,13 @@ struct bca_ctx {
 	/* blk-crypto-fallback, see fallback.c: BCA_FALLBACK_UNCHECKED, -1, 0, 1 */
 	int fallback_state;
 	const char *fallback_why;
-	/* the mount last found, and the id last looked up in vain, see bca_mount_by_id() */
-	const struct bca_mount *mount_last;
-	bool mount_miss_valid;
-	uint64_t mount_miss_id;
+	/* see bca_mount_of(): the mount last found, the last one found by
+	 * superblock, the ids looked up in vain, the namespace a path names */
+	const struct bca_mount *mount_last, *mount_foreign;
+	uint64_t mount_foreign_id;
+	size_t mount_misses_n;
+	uint64_t mount_misses[BCA_MOUNT_MISSES_MAX];
+	pid_t mount_ns_pid;
 	/* last answer of bca_blkdev_crypto_supports(), per device and config */
 	struct {
 		bool valid;
@@ -76,8 +82,15 @@ struct bca_mount {
 	char *mount_opts;	/* per-mount options */
 	char *super_opts;	/* superblock options: inlinecrypt, data=journal */
 };
-/* Finds the mount with id mnt_id; the result lives as long as ctx. */
-int bca_mount_by_id(struct bca_ctx *ctx, uint64_t mnt_id, const struct bca_mount **out);
+/*
+ * Finds the mount of the file statx st describes; the result lives as long
+ * as ctx.  1 when only a mount of the file's superblock was found (the
+ * file's mount is in another namespace): its options, not its mount point,
+ * hold for the file.
+ */
+int bca_mount_of(struct bca_ctx *ctx, const struct bca_statx *st, const struct bca_mount **out);
+/* The process whose root path starts with (/proc/PID/root...), else 0. */
+pid_t bca_mount_ns_pid(const char *path);
 void bca_mounts_free(struct bca_mountinfo *mi);
 /* Whether comma-separated option list opts holds opt (or opt=...). */
 bool bca_opt_has(const char *opts, const char *opt, const char **value);

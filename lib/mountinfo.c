@@ -4,10 +4,22 @@
  * (statx STATX_MNT_ID), so that a recursive scan of a million files reads
  * it once.  The superblock options are what tell whether inlinecrypt is
  * really in effect: a kernel without blk-crypto drops it silently.
+ *
+ * A file may sit on a mount of another mount namespace (a container's
+ * files through /proc/PID/root): its id is in no table of ours.  Such a
+ * file is resolved through that process's mountinfo when the path names
+ * it, else through the file's own device number, which names its
+ * superblock: every mount of one superblock shows the same superblock
+ * options.  Each missing id costs at most one re-read, never one per file.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +28,8 @@
 struct bca_mountinfo {
 	struct bca_mount *mounts;
 	size_t n;
+	pid_t pid;		/* whose mountinfo: 0 for our own */
+	int fd;			/* it, open for poll(), see changed() */
 	/* the tables read before this one: file reports still point into them */
 	struct bca_mountinfo *older;
 };
@@ -36,6 +50,8 @@ void bca_mounts_free(struct bca_mountinfo *mi)
 
 		for (size_t i = 0; i < mi->n; i++)
 			mount_clear(&mi->mounts[i]);
+		if (mi->fd >= 0)
+			close(mi->fd);
 		free(mi->mounts);
 		free(mi);
 		mi = older;
@@ -62,7 +78,8 @@ static char *unescape(const char *s)
 	return out;
 }
 
-static int parse_line(char *line, struct bca_mount *m)
+/* Parses one mountinfo line; prefix goes before the mount point. */
+static int parse_line(char *line, const char *prefix, struct bca_mount *m)
 {
 	char *save = NULL, *tok[6], *sep;
 	unsigned long long id;
@@ -83,6 +100,14 @@ static int parse_line(char *line, struct bca_mount *m)
 		return -BCA_ERR_PARSE;
 	m->mnt_id = id;
 	m->mountpoint = unescape(tok[4]);
+	if (m->mountpoint && *prefix) {
+		char *full;
+
+		if (asprintf(&full, "%s%s", prefix, strcmp(m->mountpoint, "/") ? m->mountpoint : "") < 0)
+			full = NULL;
+		free(m->mountpoint);
+		m->mountpoint = full;
+	}
 	m->mount_opts = strdup(tok[5]);
 
 	save = NULL;
@@ -99,21 +124,41 @@ static int parse_line(char *line, struct bca_mount *m)
 	return 0;
 }
 
-static int mounts_load(struct bca_ctx *ctx, struct bca_mountinfo **out)
+/*
+ * Reads the mountinfo of process pid (0: ourselves), whose mount points are
+ * shown below /proc/PID/root, where this process reaches them.
+ */
+static int mounts_load(struct bca_ctx *ctx, pid_t pid, struct bca_mountinfo **out)
 {
 	struct bca_mountinfo *mi;
-	char *line = NULL;
+	char *line = NULL, path[64], prefix[48] = "";
 	size_t cap = 0, alloc = 0;
-	int rc = 0;
-	FILE *f = bca_sys_fopen(ctx, "/proc/self/mountinfo");
+	int rc = 0, fd;
+	FILE *f;
 
-	if (!f)
-		return -errno;
-	mi = calloc(1, sizeof(*mi));
-	if (!mi) {
-		fclose(f);
-		return -ENOMEM;
+	if (pid) {
+		snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+		snprintf(prefix, sizeof(prefix), "/proc/%d/root", (int)pid);
+	} else {
+		snprintf(path, sizeof(path), "/proc/self/mountinfo");
 	}
+	fd = bca_sys_open(ctx, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	f = fdopen(fd, "r");
+	mi = calloc(1, sizeof(*mi));
+	if (!f || !mi) {
+		rc = f ? -ENOMEM : -errno;
+		if (f)
+			fclose(f);
+		else
+			close(fd);
+		free(mi);
+		return rc;
+	}
+	mi->pid = pid;
+	/* the same open file: a change after this read shows on it */
+	mi->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	while (getline(&line, &cap, f) > 0) {
 		if (mi->n == alloc) {
 			size_t nalloc = alloc ? alloc * 2 : 64;
@@ -127,7 +172,7 @@ static int mounts_load(struct bca_ctx *ctx, struct bca_mountinfo **out)
 			alloc = nalloc;
 		}
 		memset(&mi->mounts[mi->n], 0, sizeof(mi->mounts[0]));
-		rc = parse_line(line, &mi->mounts[mi->n]);
+		rc = parse_line(line, prefix, &mi->mounts[mi->n]);
 		if (rc < 0) {
 			mount_clear(&mi->mounts[mi->n]);
 			if (rc == -ENOMEM)
@@ -148,52 +193,148 @@ static int mounts_load(struct bca_ctx *ctx, struct bca_mountinfo **out)
 	return 0;
 }
 
+/* The mount with id id in every table read so far, newest first. */
 static const struct bca_mount *find(const struct bca_mountinfo *mi, uint64_t id)
 {
-	for (size_t i = 0; mi && i < mi->n; i++)
-		if (mi->mounts[i].mnt_id == id)
-			return &mi->mounts[i];
+	for (; mi; mi = mi->older)
+		for (size_t i = 0; i < mi->n; i++)
+			if (mi->mounts[i].mnt_id == id)
+				return &mi->mounts[i];
+	return NULL;
+}
+
+/* A mount of the superblock with device number major:minor. */
+static const struct bca_mount *find_dev(const struct bca_mountinfo *mi,
+					unsigned int major, unsigned int minor)
+{
+	for (; mi; mi = mi->older)
+		for (size_t i = 0; i < mi->n; i++)
+			if (mi->mounts[i].major == major && mi->mounts[i].minor == minor)
+				return &mi->mounts[i];
 	return NULL;
 }
 
 /*
- * A miss reads mountinfo again (the mount may be new) but keeps the old
- * table, whose strings file reports hold; the same mount id missing twice in
- * a row (a file in another mount namespace, file after file) is answered
- * from memory instead of re-reading mountinfo for every file.
+ * Whether the mount table mi was read from changed since: mountinfo is
+ * pollable, a change shows as POLLPRI on the descriptor kept open.  A
+ * recorded tree (a regular file) never changes.
  */
-int bca_mount_by_id(struct bca_ctx *ctx, uint64_t mnt_id, const struct bca_mount **out)
+static bool changed(const struct bca_mountinfo *mi)
 {
-	const struct bca_mount *m;
+	struct pollfd p = { .fd = mi->fd, .events = POLLPRI };
+
+	if (mi->fd < 0)
+		return true;
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLPRI | POLLERR));
+}
+
+/* The newest table of pid's mounts, NULL when none was read. */
+static struct bca_mountinfo *table_of(struct bca_mountinfo *mi, pid_t pid)
+{
+	for (; mi; mi = mi->older)
+		if (mi->pid == pid)
+			return mi;
+	return NULL;
+}
+
+/*
+ * Reads pid's mountinfo again when it changed, or for the first time, and
+ * keeps the old tables, which reports point into.
+ */
+static int refresh(struct bca_ctx *ctx, pid_t pid)
+{
+	struct bca_mountinfo *mi = table_of(ctx->mounts, pid);
 	int rc;
 
+	if (mi && !changed(mi))
+		return 0;
+	if (mi && mi->fd >= 0) {
+		close(mi->fd);
+		mi->fd = -1;
+	}
+	rc = mounts_load(ctx, pid, &mi);
+	if (rc < 0)
+		return rc;
+	mi->older = ctx->mounts;
+	ctx->mounts = mi;
+	return 0;
+}
+
+/*
+ * Records id as looked up in vain; false when it already was, or when the
+ * record is full (then nothing is re-read any more: a scan over more
+ * missing mounts than that is in a namespace we cannot see).
+ */
+static bool miss_first(struct bca_ctx *ctx, uint64_t id)
+{
+	for (size_t i = 0; i < ctx->mount_misses_n; i++)
+		if (ctx->mount_misses[i] == id)
+			return false;
+	if (ctx->mount_misses_n == BCA_MOUNT_MISSES_MAX)
+		return false;
+	ctx->mount_misses[ctx->mount_misses_n++] = id;
+	return true;
+}
+
+pid_t bca_mount_ns_pid(const char *path)
+{
+	unsigned long pid;
+	char *end;
+
+	if (!path || strncmp(path, "/proc/", 6) || !(path[6] >= '1' && path[6] <= '9'))
+		return 0;
+	errno = 0;
+	pid = strtoul(path + 6, &end, 10);
+	if (errno || pid > INT_MAX || strncmp(end, "/root", 5) || (end[5] != '/' && end[5] != '\0'))
+		return 0;
+	return (pid_t)pid;
+}
+
+int bca_mount_of(struct bca_ctx *ctx, const struct bca_statx *st, const struct bca_mount **out)
+{
+	const struct bca_mount *m;
+	pid_t pid = ctx->mount_ns_pid;
+	int rc;
+
+	if (!(st->stx_mask & STATX_MNT_ID))
+		return -ENOENT;
 	/* a scan asks for the same mount file after file */
-	if (ctx->mount_last && ctx->mount_last->mnt_id == mnt_id) {
+	if (ctx->mount_last && ctx->mount_last->mnt_id == st->stx_mnt_id) {
 		*out = ctx->mount_last;
 		return 0;
 	}
-	m = find(ctx->mounts, mnt_id);
-
-	if (!m) {
-		struct bca_mountinfo *mi = NULL;
-
-		if (ctx->mount_miss_valid && ctx->mount_miss_id == mnt_id)
-			return -ENOENT;
-		rc = mounts_load(ctx, &mi);
+	if (ctx->mount_foreign && ctx->mount_foreign_id == st->stx_mnt_id) {
+		*out = ctx->mount_foreign;
+		return 1;
+	}
+	if (!ctx->mounts && (rc = refresh(ctx, 0)) < 0)
+		return rc;
+	m = find(ctx->mounts, st->stx_mnt_id);
+	if (!m && miss_first(ctx, st->stx_mnt_id)) {
+		/* a new mount, or one of the namespace the path leads into */
+		rc = refresh(ctx, 0);
 		if (rc < 0)
 			return rc;
-		mi->older = ctx->mounts;
-		ctx->mounts = mi;
-		m = find(mi, mnt_id);
-		if (!m) {
-			ctx->mount_miss_valid = true;
-			ctx->mount_miss_id = mnt_id;
-			return -ENOENT;
-		}
+		m = find(ctx->mounts, st->stx_mnt_id);
+		if (!m && pid && (rc = refresh(ctx, pid)) < 0)
+			bca_dbg(ctx, "/proc/%d/mountinfo: %s", (int)pid, bca_strerror(rc));
+		m = find(ctx->mounts, st->stx_mnt_id);
 	}
-	ctx->mount_last = m;
+	if (m) {
+		ctx->mount_last = m;
+		*out = m;
+		return 0;
+	}
+	m = find_dev(ctx->mounts, st->stx_dev_major, st->stx_dev_minor);
+	if (!m)
+		return -ENOENT;
+	bca_dbg(ctx, "mount %llu: not ours, superblock %u:%u mounted on %s",
+		(unsigned long long)st->stx_mnt_id, st->stx_dev_major, st->stx_dev_minor,
+		m->mountpoint);
+	ctx->mount_foreign = m;
+	ctx->mount_foreign_id = st->stx_mnt_id;
 	*out = m;
-	return 0;
+	return 1;
 }
 
 bool bca_opt_has(const char *opts, const char *opt, const char **value)

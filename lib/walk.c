@@ -180,6 +180,7 @@ BCA_EXPORT int bca_file_walk(struct bca_ctx *ctx, const char *dir, unsigned int 
 	w.stack[0].dev = w.root_dev;
 	w.stack[0].ino = st.stx_ino;
 	w.depth = 1;
+	ctx->mount_ns_pid = bca_mount_ns_pid(dir);
 	rc = walk_dir(&w, dfd, strlen(w.path));
 	free(w.path);
 	free(w.stack);
