@@ -43,12 +43,6 @@ void compat_long_options(int argc, char **argv, const struct option *opts, size_
 const char *describe_fscrypt_error(int err);
 const char *describe_get_policy_error(int err);
 const char *describe_set_policy_error(int err);
-/* Exactly 2*n hex digits into n bytes. */
-bool hex_to_bytes(const char *hex, uint8_t *bytes, size_t n);
-/* n bytes as lower-case hex into buf (2*n + 1 bytes). */
-void bytes_to_hex(const uint8_t *bytes, size_t n, char *buf);
-/* A key identifier argument, or "error: invalid key identifier: ..." and false. */
-bool parse_key_identifier(const char *hex, uint8_t id[16]);
 /*
  * Reads a key of min..max bytes from stdin, or from key_file when not
  * NULL, into locked memory.  On failure prints fscryptctl's message and
@@ -59,8 +53,22 @@ struct bca_secret *read_key(const char *key_file, size_t min, size_t max);
 bool write_stdout(const void *buf, size_t size);
 /* "PAD_32, DIRECT_KEY, ..." as get_policy prints the flags. */
 void print_policy_flags(unsigned int flags);
+
+/* args.c: command-line values, as fscryptctl 1.3 accepts them */
+/* Exactly 2*n hex digits into n bytes. */
+bool hex_to_bytes(const char *hex, uint8_t *bytes, size_t n);
+/* n bytes as lower-case hex into buf (2*n + 1 bytes). */
+void bytes_to_hex(const uint8_t *bytes, size_t n, char *buf);
+/* A key identifier argument, or "error: invalid key identifier: ..." and false. */
+bool parse_key_identifier(const char *hex, uint8_t id[16]);
 /* Strict decimal (digits only) within [0, max]; false otherwise. */
 bool parse_decimal(const char *s, uint64_t max, uint64_t *out);
+/* A mode name, exactly as get_policy prints it. */
+bool parse_mode(const char *s, uint8_t *mode);
+/* --padding: 4, 8, 16 or 32, as the policy's padding flag (0..3). */
+bool parse_padding(const char *s, uint8_t *flag);
+/* --data-unit-size: a power of two above 1, as its log2. */
+bool parse_data_unit_size(const char *s, uint8_t *log2);
 
 /* for_dio.c: set_policy --for-dio.  Fills pol's flags and data unit size. */
 int for_dio_plan(const char *dir, struct bca_fscrypt_policy *pol);

@@ -29,46 +29,6 @@ enum {
 	OPT_FOR_DIO,
 };
 
-/* fscryptctl's names are case-sensitive: "aes-256-xts" is refused there too. */
-static bool parse_mode(const char *s, uint8_t *mode)
-{
-	int m = bca_fscrypt_mode_from_name(s);
-
-	if (m < 0 || strcmp(bca_fscrypt_mode_name(m), s))
-		return false;
-	*mode = (uint8_t)m;
-	return true;
-}
-
-static bool parse_padding(const char *s, uint8_t *flag)
-{
-	uint64_t v;
-
-	if (!parse_decimal(s, INT_MAX, &v))
-		return false;
-	for (uint8_t i = 0; i < 4; i++) {
-		if (v == (4u << i)) {
-			*flag = i;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* A power of two above 1, as fscryptctl; the kernel then wants 512..block size. */
-static bool parse_data_unit_size(const char *s, uint8_t *log2)
-{
-	uint64_t v;
-	uint8_t bits = 0;
-
-	if (!parse_decimal(s, INT_MAX, &v) || v < 2 || (v & (v - 1)))
-		return false;
-	while ((1ull << bits) < v)
-		bits++;
-	*log2 = bits;
-	return true;
-}
-
 int cmd_set_policy(int argc, char **argv)
 {
 	static const struct option longopts[] = {

@@ -122,50 +122,6 @@ const char *describe_set_policy_error(int err)
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-bool hex_to_bytes(const char *hex, uint8_t *bytes, size_t n)
-{
-	if (strlen(hex) != 2 * n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return false;
-		bytes[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return true;
-}
-
-void bytes_to_hex(const uint8_t *bytes, size_t n, char *buf)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		buf[2 * i] = digits[bytes[i] >> 4];
-		buf[2 * i + 1] = digits[bytes[i] & 15];
-	}
-	buf[2 * n] = '\0';
-}
-
-bool parse_key_identifier(const char *hex, uint8_t id[16])
-{
-	if (hex_to_bytes(hex, id, BCA_FSCRYPT_KEY_IDENTIFIER_SIZE))
-		return true;
-	fprintf(stderr, "error: invalid key identifier: %s\n", hex);
-	return false;
-}
-
 struct bca_secret *read_key(const char *key_file, size_t min, size_t max)
 {
 	struct bca_secret *key = NULL;
@@ -243,16 +199,4 @@ void print_policy_flags(unsigned int flags)
 	}
 	if (flags)
 		printf(", Unknown (%02x)", flags);
-}
-
-/*
- * cli_parse_u64() reads "0x20" as hex; fscryptctl's atoi() reads it as 0.
- * Accept digits only, so that every plain decimal ("010" is 10) means
- * what it meant there and nothing else gets through.
- */
-bool parse_decimal(const char *s, uint64_t max, uint64_t *out)
-{
-	if (!*s || strspn(s, "0123456789") != strlen(s))
-		return false;
-	return cli_parse_u64(s, 0, max, out) == 0;
 }
