@@ -81,6 +81,17 @@ static bool enter(const struct walk *w, const struct bca_file *f)
 
 static int walk_dir(struct walk *w, int dfd, size_t len);
 
+/*
+ * An entry readdir() listed is gone when we look at it: deleted, renamed,
+ * or listed under a no-key name that adding its key invalidated.  Not an
+ * error of the scan (find's -ignore_readdir_race): skipped.
+ */
+static int vanished(const struct walk *w)
+{
+	bca_dbg(w->ctx, "%s: gone during the scan, skipped", w->path);
+	return 0;
+}
+
 static int walk_entry(struct walk *w, DIR *d, const char *name, size_t len)
 {
 	unsigned int qflags = (w->flags & BCA_WALK_FOLLOW_SYMLINKS) ? 0 : BCA_QUERY_NOFOLLOW;
@@ -94,6 +105,8 @@ static int walk_entry(struct walk *w, DIR *d, const char *name, size_t len)
 	if (rc < 0)
 		return rc;
 	rc = bca_file_query_into(w->ctx, dirfd(d), name, qflags, f);
+	if (rc == -ENOENT)
+		return vanished(w);
 	if (rc < 0)
 		return w->fn(w->path, NULL, rc, w->data);
 	rc = w->fn(w->path, f, 0, w->data);
@@ -109,7 +122,7 @@ static int walk_entry(struct walk *w, DIR *d, const char *name, size_t len)
 	cfd = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
 		     ((w->flags & BCA_WALK_FOLLOW_SYMLINKS) ? 0 : O_NOFOLLOW));
 	if (cfd < 0)
-		return w->fn(w->path, NULL, -errno, w->data);
+		return errno == ENOENT ? vanished(w) : w->fn(w->path, NULL, -errno, w->data);
 	w->stack[w->depth].dev = dev;
 	w->stack[w->depth].ino = ino;
 	w->depth++;
