@@ -311,9 +311,16 @@ enum bca_blkdev_kind bca_blkdev_get_kind(const struct bca_blkdev *d);
  */
 bool bca_blkdev_has_crypto_profile(const struct bca_blkdev *d);
 /*
- * Where the profile was read: BCA_SOURCE_KERNEL from the BLKCRYPTOPROFILE
- * ioctl (kernels with blkcryptadm's patches, live system, device node
- * readable), BCA_SOURCE_INFERRED from sysfs.
+ * Whether that profile is passed through from the devices below (dm) rather
+ * than hardware of the device's own: the kernel's word where it gives it
+ * (queue/crypto/passthrough, blkcryptadm's patches), else by device kind.
+ */
+bool bca_blkdev_profile_passed_through(const struct bca_blkdev *d);
+/*
+ * Where the facts come from: BCA_SOURCE_KERNEL when the kernel states
+ * them in sysfs (blkcryptadm's patches: queue/crypto_fallback and
+ * queue/crypto/passthrough), BCA_SOURCE_INFERRED when the passthrough and
+ * the fallback are inferred (stock kernels, recorded trees without them).
  */
 enum bca_source bca_blkdev_get_source(const struct bca_blkdev *d);
 uint32_t bca_blkdev_get_num_keyslots(const struct bca_blkdev *d);

@@ -2,10 +2,11 @@
 /*
  * Block devices as a stack: a device's inline-crypto profile, and the
  * devices below it (a partition's disk, a dm device's slaves), with what each
- * device-mapper layer does with inline crypto.  The profile comes from the
- * kernel's BLKCRYPTOPROFILE ioctl (blkcryptadm's patches) on the live system
- * when the device node can be opened, else from sysfs (queue/crypto/, 5.18+):
- * always with a sysroot, on ENOTTY, or with BCA_NO_KERNEL_IOCTL=1.
+ * device-mapper layer does with inline crypto.  The profile comes from sysfs
+ * (queue/crypto/, 5.18+).  A kernel with blkcryptadm's patches also says
+ * there whether the profile is passed through by a stacking driver
+ * (queue/crypto/passthrough) and whether blk-crypto-fallback serves what the
+ * device cannot (queue/crypto_fallback); elsewhere both are inferred.
  */
 #include "config.h"
 
@@ -16,13 +17,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "internal.h"
-#include "uapi/dioinfo.h"
 
 #define MAX_MODES 8
 #define MAX_LOWER 16
@@ -33,7 +32,7 @@ struct bca_blkdev {
 	enum bca_blkdev_kind kind;
 	bool has_profile;
 	enum bca_source source;		/* of the profile */
-	bool profile_dm;		/* the kernel says: dm passthrough */
+	bool profile_dm;		/* the kernel says: passed through (dm) */
 	uint32_t num_keyslots;
 	uint32_t max_dun_bits;
 	unsigned int key_types;
@@ -128,15 +127,26 @@ static void read_modes(struct bca_ctx *ctx, struct bca_blkdev *d, const char *cr
 static void read_profile(struct bca_ctx *ctx, struct bca_blkdev *d, const char *base)
 {
 	char crypto[PATH_MAX], path[PATH_MAX];
+	/* BCA_NO_KERNEL_IOCTL=1: as on a stock kernel, for comparing answers */
+	bool stock = bca_kernel_ioctls_disabled(ctx);
 	uint64_t v;
 
 	pathf(crypto, sizeof(crypto), "%s%s/queue/crypto", base,
 		 d->kind == BCA_BLKDEV_PART ? "/.." : "");
+	/* the kernel's own answer (blkcryptadm's patches) wins over configs */
+	pathf(path, sizeof(path), "%s_fallback", crypto);
+	if (!stock && bca_sys_read_u64(ctx, path, 10, &v) == 0 && v <= 1) {
+		bca_fallback_from_kernel(ctx, v == 1);
+		d->source = BCA_SOURCE_KERNEL;
+	}
 	pathf(path, sizeof(path), "%s/num_keyslots", crypto);
 	if (bca_sys_read_u64(ctx, path, 10, &v) < 0)
 		return;
 	d->has_profile = true;
 	d->num_keyslots = (uint32_t)v;
+	pathf(path, sizeof(path), "%s/passthrough", crypto);
+	if (!stock && bca_sys_read_u64(ctx, path, 10, &v) == 0)
+		d->profile_dm = v == 1;
 	pathf(path, sizeof(path), "%s/max_dun_bits", crypto);
 	if (bca_sys_read_u64(ctx, path, 10, &v) == 0)
 		d->max_dun_bits = (uint32_t)v;
@@ -149,73 +159,6 @@ static void read_profile(struct bca_ctx *ctx, struct bca_blkdev *d, const char *
 	if (!d->key_types)
 		d->key_types = BCA_KEY_TYPE_RAW;
 	read_modes(ctx, d, crypto);
-}
-
-/* blk-crypto's mode names, by BLK_CRYPTO_PROFILE_MODE_* (sysfs names) */
-static const char *const profile_modes[] = {
-	[BLK_CRYPTO_PROFILE_MODE_AES_256_XTS] = "AES-256-XTS",
-	[BLK_CRYPTO_PROFILE_MODE_AES_128_CBC_ESSIV] = "AES-128-CBC-ESSIV",
-	[BLK_CRYPTO_PROFILE_MODE_ADIANTUM] = "Adiantum",
-	[BLK_CRYPTO_PROFILE_MODE_SM4_XTS] = "SM4-XTS",
-};
-
-/*
- * Asks the kernel (BLKCRYPTOPROFILE) through the device node /dev/NAME,
- * which must be the device we mean.  Returns 0 with the profile filled in,
- * or a negative error for the caller to fall back to sysfs: -ENOTTY on a
- * kernel without the ioctl, -EACCES for an unprivileged caller, -ENOENT
- * without such a node.
- */
-static int read_profile_ioctl(struct bca_ctx *ctx, struct bca_blkdev *d)
-{
-	struct blk_crypto_profile_info info;
-	char node[96];
-	struct stat st;
-	int fd, rc = 0;
-
-	if (ctx->sysroot[0] || bca_kernel_ioctls_disabled(ctx))
-		return -EOPNOTSUPP;
-	if (pathf(node, sizeof(node), "/dev/%s", d->name) < 0)
-		return -ENAMETOOLONG;
-	fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) ||
-	    st.st_rdev != makedev(d->major, d->minor)) {
-		close(fd);
-		return -ENODEV;
-	}
-	memset(&info, 0, sizeof(info));
-	info.size = sizeof(info);
-	if (ioctl(fd, BLKCRYPTOPROFILE, &info) < 0)
-		rc = -errno;
-	close(fd);
-	if (rc < 0) {
-		bca_dbg(ctx, "%s: BLKCRYPTOPROFILE: %s", node, bca_strerror(rc));
-		return rc;
-	}
-
-	d->source = BCA_SOURCE_KERNEL;
-	bca_fallback_from_kernel(ctx, info.caps & BLK_CRYPTO_PROFILE_CAP_FALLBACK);
-	d->has_profile = info.source != BLK_CRYPTO_PROFILE_SOURCE_NONE;
-	d->profile_dm = info.source == BLK_CRYPTO_PROFILE_SOURCE_DM;
-	if (!d->has_profile)
-		return 0;
-	d->num_keyslots = info.num_keyslots;
-	d->max_dun_bits = info.max_dun_bits;
-	if (info.key_types & BLK_CRYPTO_PROFILE_KEY_RAW)
-		d->key_types |= BCA_KEY_TYPE_RAW;
-	if (info.key_types & BLK_CRYPTO_PROFILE_KEY_HW_WRAPPED)
-		d->key_types |= BCA_KEY_TYPE_HW_WRAPPED;
-	for (uint32_t i = 0; i < info.num_modes && i < BCA_ARRAY_SIZE(profile_modes); i++) {
-		if (!profile_modes[i] || !info.dus_masks[i] || d->nmodes >= MAX_MODES)
-			continue;
-		snprintf(d->modes[d->nmodes].name, sizeof(d->modes[0].name), "%s",
-			 profile_modes[i]);
-		d->modes[d->nmodes++].dus_mask = info.dus_masks[i];
-	}
-	qsort(d->modes, d->nmodes, sizeof(d->modes[0]), cmp_mode);
-	return 0;
 }
 
 /* The devices below: a partition's disk, or a dm device's slaves. */
@@ -273,8 +216,7 @@ BCA_EXPORT int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct b
 		d->kind = sys_exists(ctx, path) ? BCA_BLKDEV_PART :
 			  !strncmp(d->name, "loop", 4) ? BCA_BLKDEV_LOOP : BCA_BLKDEV_DISK;
 	}
-	if (read_profile_ioctl(ctx, d) < 0)
-		read_profile(ctx, d, base);
+	read_profile(ctx, d, base);
 	read_lower(ctx, d, base);
 	if (d->kind == BCA_BLKDEV_DM && !d->has_profile)
 		for (size_t i = 0; i < d->nlower && !d->lower_profile; i++)
@@ -368,6 +310,15 @@ BCA_EXPORT int bca_blkdev_passes_crypto(const struct bca_blkdev *d)
 	if (d->lower_profile || !strcmp(d->target, "crypt"))
 		return 0;
 	return -1;
+}
+
+/*
+ * The kernel says so (queue/crypto/passthrough, blkcryptadm's patches);
+ * otherwise every dm profile is one, dm having no hardware of its own.
+ */
+BCA_EXPORT bool bca_blkdev_profile_passed_through(const struct bca_blkdev *d)
+{
+	return d->has_profile && (d->profile_dm || d->kind == BCA_BLKDEV_DM);
 }
 
 BCA_EXPORT int bca_blkdev_get_fallback(const struct bca_blkdev *d, const char **why)

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Whether the running kernel has blk-crypto-fallback, with the evidence.
- * Nothing in sysfs says so: the queue/crypto/ directory exists only for
+ * Stock sysfs does not say: the queue/crypto/ directory exists only for
  * devices with a crypto profile, and a kernel without blk-crypto looks the
  * same as one whose devices have no hardware.  The evidence, in order:
- * the kernel itself (BLKCRYPTOPROFILE of blkcryptadm's patches, recorded by
- * blkstack.c when it answers), then the kernel's build configuration in
+ * the kernel itself (queue/crypto_fallback of blkcryptadm's patches,
+ * recorded by blkstack.c), then the kernel's build configuration in
  * /proc/config.gz or /boot/config-RELEASE.  Without either the answer is
  * "unknown": a mount that kept inlinecrypt proves blk-crypto
  * (CONFIG_FS_ENCRYPTION_INLINE_CRYPT) but not the fallback, which is a
@@ -103,5 +103,5 @@ out:
 void bca_fallback_from_kernel(struct bca_ctx *ctx, bool available)
 {
 	ctx->fallback_state = available;
-	ctx->fallback_why = "the kernel (BLKCRYPTOPROFILE)";
+	ctx->fallback_why = "the kernel (queue/crypto_fallback in sysfs)";
 }

@@ -5,11 +5,12 @@
  * it (Debian 12's are 6.1's).  Must match the patches byte for byte:
  *
  *   FS_IOC_GET_DIO_INFO  per-file direct I/O status (ext4, f2fs)
- *   BLKCRYPTOPROFILE     a block device's inline-crypto profile
  *   RWF_DIO_STRICT       preadv2/pwritev2: fail with EOPNOTSUPP instead of
  *                        serving O_DIRECT from the page cache
  *
- * A kernel without the patches answers the ioctls with ENOTTY and the flag
+ * (What they add for block devices is in sysfs: queue/crypto_fallback and
+ * queue/crypto/passthrough, read by blkstack.c.)
+ * A kernel without the patches answers the ioctl with ENOTTY and the flag
  * with EOPNOTSUPP (unknown RWF_* flag).
  */
 #ifndef BCA_UAPI_DIOINFO_H
@@ -66,39 +67,6 @@ struct fs_dio_info {
 #define FS_DIO_KEY_ABSENT	2
 
 #define FS_IOC_GET_DIO_INFO	_IOWR('f', 64, struct fs_dio_info)
-#endif
-
-#ifndef BLKCRYPTOPROFILE
-struct blk_crypto_profile_info {
-	__u32 size;		/* in: bytes the caller knows; out: bytes written */
-	__u32 flags;		/* in: must be 0 */
-	__u32 source;		/* out: BLK_CRYPTO_PROFILE_SOURCE_* */
-	__u32 caps;		/* out: BLK_CRYPTO_PROFILE_CAP_* */
-	__u32 max_dun_bits;	/* out */
-	__u32 num_keyslots;	/* out: 0 when keys are not held in keyslots */
-	__u32 key_types;	/* out: BLK_CRYPTO_PROFILE_KEY_* */
-	__u32 num_modes;	/* out: entries of dus_masks the kernel filled */
-	__u32 dus_masks[16];	/* out: per BLK_CRYPTO_PROFILE_MODE_*, bit n: 2^n bytes */
-	__u64 __reserved[4];	/* must be zero */
-};
-
-#define BLK_CRYPTO_PROFILE_INFO_SIZE_VER0	128
-
-#define BLK_CRYPTO_PROFILE_SOURCE_NONE		0
-#define BLK_CRYPTO_PROFILE_SOURCE_HARDWARE	1
-#define BLK_CRYPTO_PROFILE_SOURCE_DM		2
-
-#define BLK_CRYPTO_PROFILE_CAP_FALLBACK		0x1
-
-#define BLK_CRYPTO_PROFILE_KEY_RAW		0x1
-#define BLK_CRYPTO_PROFILE_KEY_HW_WRAPPED	0x2
-
-#define BLK_CRYPTO_PROFILE_MODE_AES_256_XTS		1
-#define BLK_CRYPTO_PROFILE_MODE_AES_128_CBC_ESSIV	2
-#define BLK_CRYPTO_PROFILE_MODE_ADIANTUM		3
-#define BLK_CRYPTO_PROFILE_MODE_SM4_XTS			4
-
-#define BLKCRYPTOPROFILE	_IOWR(0x12, 142, struct blk_crypto_profile_info)
 #endif
 
 #ifndef RWF_DIO_STRICT

@@ -237,6 +237,21 @@ sysroot() {
 	[[ $(jq -r '.devices[0].explain' <<<"$output") == *"blk-crypto-fallback encrypts instead (evidence: the kernel configuration in /proc/config.gz)"* ]]
 }
 
+@test "device: the series' sysfs facts: fallback and passthrough from the kernel, over any config" {
+	sysroot stack+patched
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,PROFILE,FILE-CRYPTO,EXPLAIN sda
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -r '.devices[0]."file-crypto"' <<<"$output")" "inline-fallback"
+	[[ $(jq -r '.devices[0].explain' <<<"$output") == *"(evidence: the kernel (queue/crypto_fallback in sysfs))"* ]]
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,PASSTHROUGH,PROFILE dm-0
+	assert_eq "$(jq -c '.devices[0] | [.name, .passthrough, .profile]' <<<"$output")" '["dm-0",true,"passthrough"]'
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -n -o PROFILE nvme0n1
+	assert_eq "$output" "hardware"
+	# the partition reads its disk's queue
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,PROFILE,EXPLAIN nvme0n1p1
+	assert_eq "$(jq -r '.devices[0].profile' <<<"$output")" "hardware"
+}
+
 @test "device: a kernel built without blk-crypto gives FILE-CRYPTO none, with the evidence" {
 	sysroot stack+nofallback
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,FILE-CRYPTO sda

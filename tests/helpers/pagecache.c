@@ -7,9 +7,13 @@
  *                                       (mincore; cachestat where FILE
  *                                       cannot be mapped)
  *   pagecache drop FILE                 write back and evict FILE's cached
- *                                       pages (fsync, POSIX_FADV_DONTNEED)
+ *                                       pages (fsync, POSIX_FADV_DONTNEED;
+ *                                       drop_caches without fadvise)
  *   pagecache statx FILE                print "mem_align offset_align"
  *                                       (STATX_DIOALIGN)
+ *   pagecache statx-read FILE           print "mem_align read_offset_align"
+ *                                       (STATX_DIO_READ_ALIGN alone), or
+ *                                       "unreported"
  *
  * Exit status: 0 success, 1 failure, 2 usage error.  Errors go to stderr as
  * "pagecache: FILE: reason".  Needs nothing but libc, so it can be built
@@ -40,6 +44,8 @@
 #define STATX_OFF_MASK 0x00
 #define STATX_OFF_DIO_MEM_ALIGN 0x98
 #define STATX_OFF_DIO_OFFSET_ALIGN 0x9c
+#define STATX_DIO_READ_ALIGN_MASK 0x20000U
+#define STATX_OFF_DIO_READ_OFFSET_ALIGN 0xb4
 
 static int fail(const char *path, const char *what)
 {
@@ -53,7 +59,8 @@ static int usage(FILE *out)
 	      "       " PROG " dio-read FILE SIZE_MIB\n"
 	      "       " PROG " resident FILE\n"
 	      "       " PROG " drop FILE\n"
-	      "       " PROG " statx FILE\n", out);
+	      "       " PROG " statx FILE\n"
+	      "       " PROG " statx-read FILE\n", out);
 	return out == stdout ? 0 : 2;
 }
 
@@ -276,6 +283,49 @@ static int cmd_statx(const char *path)
 	return 0;
 }
 
+/*
+ * STATX_DIO_READ_ALIGN alone: "MEM READ_OFFSET" as the kernel fills them
+ * for that request, or "unreported" when the filesystem (or kernel) does
+ * not report it.
+ */
+static int cmd_statx_read(const char *path)
+{
+	unsigned char buf[STATX_BUF_SIZE] __attribute__((aligned(8)));
+	uint32_t mask, mem_align, read_align;
+
+	memset(buf, 0, sizeof(buf));
+	if (syscall(SYS_statx, AT_FDCWD, path, 0, STATX_DIO_READ_ALIGN_MASK, buf) < 0)
+		return fail(path, "statx");
+	memcpy(&mask, buf + STATX_OFF_MASK, sizeof(mask));
+	if (!(mask & STATX_DIO_READ_ALIGN_MASK)) {
+		printf("unreported\n");
+		return 0;
+	}
+	memcpy(&mem_align, buf + STATX_OFF_DIO_MEM_ALIGN, sizeof(mem_align));
+	memcpy(&read_align, buf + STATX_OFF_DIO_READ_OFFSET_ALIGN, sizeof(read_align));
+	printf("%" PRIu32 " %" PRIu32 "\n", mem_align, read_align);
+	return 0;
+}
+
+/*
+ * A kernel without fadvise (CONFIG_ADVISE_SYSCALLS=n, the tinyconfig
+ * guest): every clean page of every file, through /proc/sys/vm/drop_caches.
+ * The file was fsync'ed, so its pages are clean.
+ */
+static int drop_all(const char *path)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail(path, "no fadvise, and /proc/sys/vm/drop_caches");
+	if (write(fd, "1", 1) != 1) {
+		close(fd);
+		return fail(path, "no fadvise, and writing /proc/sys/vm/drop_caches");
+	}
+	close(fd);
+	return 0;
+}
+
 /* Leaves FILE with no clean page in the cache, without dropping the system's caches. */
 static int cmd_drop(const char *path)
 {
@@ -289,6 +339,8 @@ static int cmd_drop(const char *path)
 	}
 	err = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 	close(fd);
+	if (err == ENOSYS)
+		return drop_all(path);
 	if (err) {
 		errno = err;
 		return fail(path, "posix_fadvise");
@@ -311,6 +363,8 @@ int main(int argc, char **argv)
 		return cmd_resident(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "drop"))
 		return cmd_drop(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "statx-read"))
+		return cmd_statx_read(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "statx"))
 		return cmd_statx(argv[2]);
 	return usage(stderr);

@@ -1,5 +1,5 @@
 # Shared by the uAPI suites (tests/vm/uapi-*.bats): the uAPI added by
-# kernel/patches, FS_IOC_GET_DIO_INFO, BLKCRYPTOPROFILE and RWF_DIO_STRICT,
+# kernel/patches, FS_IOC_GET_DIO_INFO and RWF_DIO_STRICT,
 # through the C selftests in kernel/selftests/ and libblkcryptadm's use of
 # them (blkcrypt-query, SOURCE kernel vs inferred).  One file per interface
 # so that vm-tests can share them out between guests.

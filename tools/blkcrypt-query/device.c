@@ -119,7 +119,7 @@ static void fill_line(struct out *o, struct libscols_line *ln, const struct bca_
 	if (passes >= 0)
 		out_set_bool(o, ln, COL_PASSES, passes);
 	out_set_str(o, ln, COL_PROFILE, !profile ? "none" :
-		    bca_blkdev_get_kind(d) == BCA_BLKDEV_DM ? "passthrough" : "hardware");
+		    bca_blkdev_profile_passed_through(d) ? "passthrough" : "hardware");
 	if (!profile)
 		goto file_crypto;
 	modes_string(d, buf, sizeof(buf));
