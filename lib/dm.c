@@ -35,24 +35,40 @@ static void dm_log_cb(int level, const char *file, int line, int dm_errno_or_cla
 {
 	char msg[512];
 	va_list ap;
-	int prio = level <= 3 ? LOG_ERR : level <= 4 ? LOG_WARNING : LOG_DEBUG;
-
-	if (!dm_log_ctx || prio > dm_log_ctx->log_priority)
+	if (!dm_log_ctx)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	bca_log(dm_log_ctx, prio, "libdevmapper: %s", msg);
+	/*
+	 * An error is kept for the caller, who knows whether it explains
+	 * anything (a failed table load) or only repeats what the caller
+	 * says better ("no such device"): see dm_report_error().
+	 */
+	if (level <= 3)
+		snprintf(dm_log_ctx->dm_error, sizeof(dm_log_ctx->dm_error), "%s", msg);
+	bca_log(dm_log_ctx, LOG_DEBUG, "libdevmapper: %s", msg);
+}
+
+/* libdevmapper's last error, as an error of ours: the kernel's own words. */
+static void dm_report_error(struct bca_ctx *ctx)
+{
+	if (ctx->dm_error[0])
+		bca_err(ctx, "libdevmapper: %s", ctx->dm_error);
+	ctx->dm_error[0] = '\0';
 }
 
 static void dm_enter(struct bca_ctx *ctx)
 {
+	ctx->dm_error[0] = '\0';
 	dm_log_ctx = ctx;
 	dm_log_with_errno_init(dm_log_cb);
 }
 
+/* libdevmapper's default logging back, as cryptsetup does in dm_exit() */
 static void dm_leave(void)
 {
+	dm_log_with_errno_init(NULL);
 	dm_log_ctx = NULL;
 }
 
@@ -313,8 +329,10 @@ BCA_EXPORT int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char
 	if (!dmt || (uuid && !dm_task_set_uuid(dmt, uuid)))
 		goto out;
 	rc = bca_fault("dm-create");
-	if (rc == 0 && !dm_task_run(dmt))
+	if (rc == 0 && !dm_task_run(dmt)) {
 		rc = dm_task_get_errno(dmt) ? -dm_task_get_errno(dmt) : -EIO;
+		dm_report_error(ctx);
+	}
 	dm_task_destroy(dmt);
 	dmt = NULL;
 	if (rc < 0)
@@ -326,8 +344,11 @@ BCA_EXPORT int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char
 	    !dm_task_add_target(dmt, start, len, type, params))
 		goto undo;
 	rc = bca_fault("dm-load");
-	if (rc == 0 && !dm_task_run(dmt))
+	if (rc == 0 && !dm_task_run(dmt)) {
 		rc = dm_task_get_errno(dmt) ? -dm_task_get_errno(dmt) : -EIO;
+		/* "reload ioctl on NAME failed: Invalid argument": see dmesg */
+		dm_report_error(ctx);
+	}
 	dm_task_destroy(dmt);
 	dmt = NULL;
 	if (rc < 0)

@@ -48,6 +48,8 @@ struct bca_ctx {
 		int result;
 	} crypto_cache;
 	long page_size;
+	/* libdevmapper's last error during a call, see dm.c */
+	char dm_error[512];
 	/* BCA_NO_KERNEL_IOCTL, read once in bca_new() */
 	bool no_kernel_ioctl;
 	/* FS_IOC_GET_DIO_INFO per filesystem type: 0 unknown, 1 answered, -1 ENOTTY */

@@ -406,3 +406,21 @@ dm-2
 	[ "${#lines[@]}" -eq 2 ]
 	[ "$(wc -w <<<"${lines[0]}")" -eq "$(tr ',' '\n' <<<"$cols" | wc -l)" ]
 }
+
+@test "diagnostics: --debug and BLKCRYPTADM_DEBUG put the library's messages on stderr, stdout unchanged" {
+	local plain
+	run --separate-stderr "$BLKCRYPT_QUERY" file -r -n -o PATH,DIO "$TMP"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	plain=$output
+	run --separate-stderr "$BLKCRYPT_QUERY" --debug file -r -n -o PATH,DIO "$TMP"
+	[ "$status" -eq 0 ]
+	assert_eq "$output" "$plain"
+	[[ $stderr == "blkcrypt-query: debug: "* ]]
+	run --separate-stderr env BLKCRYPTADM_DEBUG=1 "$FSCRYPTCTL_DIO" check_dio "$TMP"
+	[[ $stderr == "fscryptctl-dio: debug: "* ]]
+	run --separate-stderr env BLKCRYPTADM_DEBUG=0 "$BLKCRYPT_QUERY" file "$TMP"
+	[ -z "$stderr" ]
+	run "$BLKCRYPT_QUERY" --help
+	[[ $output == *"--debug"* ]]
+}

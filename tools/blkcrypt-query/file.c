@@ -354,7 +354,7 @@ int cmd_file(int argc, char **argv)
 	}
 
 	sc.o = &o;
-	rc = bca_new(&ctx);
+	rc = cli_ctx_new(&ctx);
 	sc.ctx = ctx;
 	if (rc == 0)
 		rc = out_start(&o);

@@ -30,7 +30,8 @@ static void help(void)
 		printf(" %-6s %-18s %s\n", c->name, c->args, c->summary);
 	printf("\nOptions:\n"
 	       " -h, --help      display this help\n"
-	       " -V, --version   display version\n\n"
+	       " -V, --version   display version\n"
+	       "     --debug     the library's debug messages on stderr (BLKCRYPTADM_DEBUG=1)\n\n"
 	       "Run '%s <command> --help' for a command's options and columns.\n"
 	       "For more details see blkcrypt-query(8).\n", cli_prog);
 }

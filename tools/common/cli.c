@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "blkcryptadm.h"
@@ -72,9 +73,43 @@ static void close_stdout(void)
 	}
 }
 
+/* LOG_ERR, or LOG_DEBUG with BLKCRYPTADM_DEBUG=1 or --debug: see cli_ctx_new() */
+static int log_priority = LOG_ERR;
+
+/*
+ * The library's diagnostics on stderr, util-linux style: its errors (and
+ * libdevmapper's, which it passes on) as "prog: message", more with
+ * --debug as "prog: debug: message".
+ */
+static void log_stderr(struct bca_ctx *ctx, int priority, const char *msg, void *data)
+{
+	fprintf(stderr, "%s: %s%s\n", cli_prog,
+		priority <= LOG_ERR ? "" : priority <= LOG_WARNING ? "warning: " : "debug: ", msg);
+}
+
+int cli_ctx_new(struct bca_ctx **ctx)
+{
+	int rc = bca_new(ctx);
+
+	if (rc < 0)
+		return rc;
+	bca_set_log_fn(*ctx, log_stderr, NULL);
+	bca_set_log_priority(*ctx, log_priority);
+	return 0;
+}
+
+void cli_set_debug(void)
+{
+	log_priority = LOG_DEBUG;
+}
+
 void cli_init(const char *prog)
 {
+	const char *debug = getenv("BLKCRYPTADM_DEBUG");
+
 	cli_prog = prog;
+	if (debug && *debug && strcmp(debug, "0"))
+		cli_set_debug();
 	atexit(close_stdout);
 	/* the character set only: libsmartcols then prints UTF-8 names as they are */
 	setlocale(LC_CTYPE, "");
@@ -137,6 +172,11 @@ int cli_dispatch(const struct cli_cmd *cmds, void (*help)(void), int argc, char 
 	if (!strcmp(name, "-V") || !strcmp(name, "--version")) {
 		cli_print_version();
 		return EXIT_OK;
+	}
+	if (!strcmp(name, "--debug")) {
+		cli_set_debug();
+		argv[1] = argv[0];
+		return cli_dispatch(cmds, help, argc - 1, argv + 1);
 	}
 	if (name[0] == '-')
 		cli_usage_error("unrecognized option '%s' before the command", name);

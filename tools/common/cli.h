@@ -27,8 +27,19 @@ struct cli_cmd {
 /* The program's name, for messages ("blkcrypt-query"). */
 extern const char *cli_prog;
 
-/* Sets cli_prog and the locale's character set (LC_CTYPE): first in main(). */
+/*
+ * Sets cli_prog and the locale's character set (LC_CTYPE), and reads
+ * BLKCRYPTADM_DEBUG (anything but "" or "0": debug messages): first in main().
+ */
 void cli_init(const char *prog);
+/* --debug: the library's debug messages on stderr too. */
+void cli_set_debug(void);
+/*
+ * bca_new() with the tools' logger installed: the library's errors (and
+ * libdevmapper's) reach stderr as "prog: message"; debug with --debug.
+ */
+struct bca_ctx;
+int cli_ctx_new(struct bca_ctx **ctx);
 /*
  * A malloc()ed copy of s in which each byte that is not part of valid UTF-8
  * is written \xNN, and with controls also control characters and the

@@ -11,7 +11,7 @@ int cli_each(struct out *o, const char *sysroot, char **args, int nargs,
 	struct bca_ctx *ctx = NULL;
 	int rc, handled = 0, failed = 0;
 
-	rc = bca_new(&ctx);
+	rc = cli_ctx_new(&ctx);
 	if (rc == 0 && sysroot) {
 		rc = bca_set_sysroot(ctx, sysroot);
 		if (rc < 0) {

@@ -326,7 +326,7 @@ int cmd_create(int argc, char **argv)
 	o.p.key_desc = desc;
 	uuid_of(&o, uuid, sizeof(uuid));
 
-	if (bca_new(&ctx) < 0)
+	if (cli_ctx_new(&ctx) < 0)
 		return EXIT_FAIL;
 	/* everything that can be checked is checked before anything is made */
 	if (check_device(ctx, &o) < 0)

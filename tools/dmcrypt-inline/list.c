@@ -112,7 +112,7 @@ int cmd_list(int argc, char **argv)
 		cli_usage_error("list: unexpected argument '%s'", argv[optind]);
 
 	st.o = &o;
-	rc = bca_new(&ctx);
+	rc = cli_ctx_new(&ctx);
 	if (rc == 0)
 		rc = out_start(&o);
 	if (rc == 0)

@@ -32,7 +32,8 @@ static void help(void)
 		printf(" %-6s %-22s %s\n", c->name, c->args, c->summary);
 	printf("\nOptions:\n"
 	       " -h, --help      display this help\n"
-	       " -V, --version   display version\n\n"
+	       " -V, --version   display version\n"
+	       "     --debug     the library's debug messages on stderr (BLKCRYPTADM_DEBUG=1)\n\n"
 	       "Run '%s <command> --help' for a command's options.\n"
 	       "For more details see dmcrypt-inline(8).\n", cli_prog);
 }

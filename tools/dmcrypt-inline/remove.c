@@ -84,7 +84,7 @@ int cmd_remove(int argc, char **argv)
 	if (argc - optind != 1)
 		cli_usage_error("remove: NAME expected");
 	name = argv[optind];
-	if (bca_new(&ctx) < 0)
+	if (cli_ctx_new(&ctx) < 0)
 		return EXIT_FAIL;
 	rc = bca_dm_get_table(ctx, name, &line, NULL);
 	if (rc == -ENODEV || rc == -ENOENT) {

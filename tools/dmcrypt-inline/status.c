@@ -230,7 +230,7 @@ int cmd_table(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		cli_usage_error("table: NAME expected");
-	if (bca_new(&ctx) < 0)
+	if (cli_ctx_new(&ctx) < 0)
 		return EXIT_FAIL;
 	if (showkeys) {
 		struct bca_secret *keyed = NULL;

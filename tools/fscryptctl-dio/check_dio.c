@@ -29,7 +29,7 @@ int cmd_check_dio(int argc, char **argv)
 	}
 	if (optind >= argc)
 		cli_usage_error("check_dio: no path given");
-	rc = bca_new(&ctx);
+	rc = cli_ctx_new(&ctx);
 	if (rc < 0) {
 		cli_warnx("%s", bca_strerror(rc));
 		return EXIT_FAIL;

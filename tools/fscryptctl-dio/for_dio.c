@@ -74,7 +74,7 @@ int for_dio_plan(const char *dir, struct bca_fscrypt_policy *pol)
 	unsigned int flags;
 	int rc;
 
-	rc = bca_new(&ctx);
+	rc = cli_ctx_new(&ctx);
 	if (rc < 0) {
 		fprintf(stderr, "error: %s\n", bca_strerror(rc));
 		return EXIT_FAILURE;
