@@ -415,6 +415,30 @@ void bca_secret_free(struct bca_secret *s);
 /* Raw key sizes the kernel can accept (FS_IOC_ADD_ENCRYPTION_KEY). */
 #define BCA_FSCRYPT_MIN_KEY_SIZE	16
 #define BCA_FSCRYPT_MAX_KEY_SIZE	64
+/* fscrypt's encryption modes, numbered as the kernel does (FSCRYPT_MODE_*). */
+enum bca_fscrypt_mode {
+	BCA_FSCRYPT_MODE_AES_256_XTS = 1,
+	BCA_FSCRYPT_MODE_AES_256_CTS = 4,
+	BCA_FSCRYPT_MODE_AES_128_CBC = 5,
+	BCA_FSCRYPT_MODE_AES_128_CTS = 6,
+	BCA_FSCRYPT_MODE_SM4_XTS = 7,
+	BCA_FSCRYPT_MODE_SM4_CTS = 8,
+	BCA_FSCRYPT_MODE_ADIANTUM = 9,
+	BCA_FSCRYPT_MODE_AES_256_HCTR2 = 10,
+	BCA_FSCRYPT_MODE_LAST		/* one past the highest */
+};
+/* Policy flags (FSCRYPT_POLICY_FLAG*): filename padding, then the IV schemes. */
+#define BCA_FSCRYPT_POLICY_FLAGS_PAD_MASK	0x03	/* 0..3: PAD_4, 8, 16, 32 */
+#define BCA_FSCRYPT_POLICY_FLAG_DIRECT_KEY	0x04
+#define BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64	0x08
+#define BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32	0x10
+/*
+ * The flags as text, names joined by sep: "PAD_32", then DIRECT_KEY,
+ * IV_INO_LBLK_64, IV_INO_LBLK_32, then "Unknown (%02x)" for other bits
+ * (fscryptctl's words).  Returns what snprintf() would, or -EINVAL.
+ */
+int bca_fscrypt_policy_flags_str(unsigned int flags, const char *sep, char *buf, size_t size);
+
 /* Largest hardware-wrapped key (BLK_CRYPTO_MAX_HW_WRAPPED_KEY_SIZE). */
 #define BCA_HW_WRAPPED_KEY_MAX_SIZE	128
 
@@ -482,9 +506,11 @@ int bca_fscrypt_remove_key(int fd, const uint8_t identifier[BCA_FSCRYPT_KEY_IDEN
 struct bca_fscrypt_key_status {
 	enum bca_key_status status;	/* PRESENT, ABSENT, INCOMPLETELY_REMOVED or UNKNOWN */
 	uint32_t raw_status;		/* FSCRYPT_KEY_STATUS_* as the kernel said it */
-	uint32_t status_flags;		/* FSCRYPT_KEY_STATUS_FLAG_*: 1 = added by this user */
+	uint32_t status_flags;		/* BCA_FSCRYPT_KEY_STATUS_FLAG_* */
 	uint32_t user_count;		/* users who added the key, v2 keys only */
 };
+/* status_flags: this user added the key (FSCRYPT_KEY_STATUS_FLAG_ADDED_BY_SELF) */
+#define BCA_FSCRYPT_KEY_STATUS_FLAG_ADDED_BY_SELF	0x1
 int bca_fscrypt_key_status(int fd, const uint8_t identifier[BCA_FSCRYPT_KEY_IDENTIFIER_SIZE],
 			   struct bca_fscrypt_key_status *st);
 

@@ -8,6 +8,17 @@
 #include "internal.h"
 #include "uapi/fscrypt.h"
 
+/* the header's numbers are the kernel's */
+_Static_assert(BCA_FSCRYPT_MODE_AES_256_XTS == FSCRYPT_MODE_AES_256_XTS &&
+	       BCA_FSCRYPT_MODE_AES_128_CBC == FSCRYPT_MODE_AES_128_CBC &&
+	       BCA_FSCRYPT_MODE_SM4_XTS == FSCRYPT_MODE_SM4_XTS &&
+	       BCA_FSCRYPT_MODE_ADIANTUM == FSCRYPT_MODE_ADIANTUM &&
+	       BCA_FSCRYPT_MODE_AES_256_HCTR2 == FSCRYPT_MODE_AES_256_HCTR2, "modes");
+_Static_assert(BCA_FSCRYPT_POLICY_FLAG_DIRECT_KEY == FSCRYPT_POLICY_FLAG_DIRECT_KEY &&
+	       BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64 == FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64 &&
+	       BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32 == FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32 &&
+	       BCA_FSCRYPT_POLICY_FLAGS_PAD_MASK == FSCRYPT_POLICY_FLAGS_PAD_MASK, "flags");
+
 #define NAME_OR(table, i, fallback) \
 	((unsigned int)(i) < BCA_ARRAY_SIZE(table) && (table)[i] ? (table)[i] : (fallback))
 
@@ -113,6 +124,35 @@ static const char *const mode_names[] = {
 BCA_EXPORT const char *bca_fscrypt_mode_name(int mode)
 {
 	return NAME_OR(mode_names, mode, NULL);
+}
+
+BCA_EXPORT int bca_fscrypt_policy_flags_str(unsigned int flags, const char *sep,
+					    char *buf, size_t size)
+{
+	static const struct { unsigned int bit; const char *name; } names[] = {
+		{ BCA_FSCRYPT_POLICY_FLAG_DIRECT_KEY, "DIRECT_KEY" },
+		{ BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64, "IV_INO_LBLK_64" },
+		{ BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32, "IV_INO_LBLK_32" },
+	};
+	size_t n;
+	int len;
+
+	if (!sep || (!buf && size))
+		return -EINVAL;
+	len = snprintf(buf, size, "PAD_%u", 4u << (flags & BCA_FSCRYPT_POLICY_FLAGS_PAD_MASK));
+	flags &= ~BCA_FSCRYPT_POLICY_FLAGS_PAD_MASK;
+	for (size_t i = 0; i < BCA_ARRAY_SIZE(names); i++) {
+		if (!(flags & names[i].bit))
+			continue;
+		n = (size_t)len < size ? (size_t)len : size;
+		len += snprintf(buf ? buf + n : NULL, size - n, "%s%s", sep, names[i].name);
+		flags &= ~names[i].bit;
+	}
+	if (flags) {
+		n = (size_t)len < size ? (size_t)len : size;
+		len += snprintf(buf ? buf + n : NULL, size - n, "%sUnknown (%02x)", sep, flags);
+	}
+	return len;
 }
 
 BCA_EXPORT int bca_fscrypt_mode_from_name(const char *name)

@@ -10,7 +10,7 @@
 
 int main(void)
 {
-	plan(19);
+	plan(26);
 	is_str(bca_dio_verdict_name(BCA_DIO_YES), "yes", "verdict yes");
 	is_str(bca_dio_verdict_name(BCA_DIO_BUFFERED), "buffered", "verdict buffered");
 	is_str(bca_dio_verdict_name(99), "unknown", "out-of-range verdict is unknown");
@@ -34,5 +34,20 @@ int main(void)
 	is_str(bca_strerror(INT_MIN), "unknown error", "INT_MIN has a string, without overflow (UBSan)");
 	ok(bca_strerror(INT_MAX) != NULL, "INT_MAX has a string");
 	is_str(bca_source_name(BCA_SOURCE_KERNEL), "kernel", "source kernel");
+	{
+		char buf[64];
+
+		bca_fscrypt_policy_flags_str(3, ", ", buf, sizeof(buf));
+		is_str(buf, "PAD_32", "flags: padding only");
+		bca_fscrypt_policy_flags_str(BCA_FSCRYPT_POLICY_FLAG_DIRECT_KEY | 1, ",", buf, sizeof(buf));
+		is_str(buf, "PAD_8,DIRECT_KEY", "flags: DIRECT_KEY");
+		bca_fscrypt_policy_flags_str(0x3a, ", ", buf, sizeof(buf));
+		is_str(buf, "PAD_16, IV_INO_LBLK_64, IV_INO_LBLK_32, Unknown (20)",
+		       "flags: both IV schemes and an unknown bit, fscryptctl's words");
+		is_int(bca_fscrypt_policy_flags_str(0x08, ", ", buf, 4), 21, "length as snprintf");
+		is_str(buf, "PAD", "truncated, terminated");
+		is_int(bca_fscrypt_policy_flags_str(0, ", ", NULL, 0), 5, "length alone");
+		is_int(bca_fscrypt_policy_flags_str(0, NULL, buf, sizeof(buf)), -EINVAL, "no separator");
+	}
 	return done_testing();
 }

@@ -67,15 +67,6 @@ static const char *type_name(mode_t m)
 	}
 }
 
-static void flags_string(unsigned int flags, char *buf, size_t size)
-{
-	static const int pad[] = { 4, 8, 16, 32 };
-
-	snprintf(buf, size, "PAD_%d%s%s%s", pad[flags & 3],
-		 flags & 0x04 ? ",DIRECT_KEY" : "",
-		 flags & 0x08 ? ",IV_INO_LBLK_64" : "",
-		 flags & 0x10 ? ",IV_INO_LBLK_32" : "");
-}
 
 static void add_file_line(struct out *o, struct libscols_line *ln, const char *path,
 			  const struct bca_file *f)
@@ -102,7 +93,7 @@ static void add_file_line(struct out *o, struct libscols_line *ln, const char *p
 	if (ver) {
 		out_set_str(o, ln, COL_CONTENTS, bca_fscrypt_mode_name(bca_file_get_contents_mode(f)));
 		out_set_str(o, ln, COL_FILENAMES, bca_fscrypt_mode_name(bca_file_get_filenames_mode(f)));
-		flags_string(bca_file_get_policy_flags(f), buf, sizeof(buf));
+		bca_fscrypt_policy_flags_str(bca_file_get_policy_flags(f), ",", buf, sizeof(buf));
 		out_set_str(o, ln, COL_FLAGS, buf);
 		out_set_u64(o, ln, COL_DUSIZE, bca_file_get_data_unit_size(f));
 		out_set_str(o, ln, COL_KEY, bca_key_status_name(bca_file_get_key_status(f)));

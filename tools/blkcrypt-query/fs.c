@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <linux/fscrypt.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -45,7 +44,8 @@ static const int default_cols[] = {
 
 /* The contents modes a policy may use, in fscryptctl's order of preference. */
 static const int contents_modes[] = {
-	FSCRYPT_MODE_AES_256_XTS, FSCRYPT_MODE_AES_128_CBC, FSCRYPT_MODE_ADIANTUM, 7 /* SM4-XTS */,
+	BCA_FSCRYPT_MODE_AES_256_XTS, BCA_FSCRYPT_MODE_AES_128_CBC, BCA_FSCRYPT_MODE_ADIANTUM,
+	BCA_FSCRYPT_MODE_SM4_XTS,
 };
 
 static const char *status_name(enum bca_dio_plan_status s)
@@ -88,7 +88,7 @@ static int fs_supports_encryption(struct bca_ctx *ctx, const char *path)
 	struct bca_dio_plan *p;
 	int rc = policy_support(path);
 
-	if (rc >= 0 || bca_dio_plan_new(ctx, AT_FDCWD, path, FSCRYPT_MODE_AES_256_XTS, &p) < 0)
+	if (rc >= 0 || bca_dio_plan_new(ctx, AT_FDCWD, path, BCA_FSCRYPT_MODE_AES_256_XTS, &p) < 0)
 		return rc;
 	rc = policy_support(bca_dio_plan_get_mountpoint(p));
 	bca_dio_plan_free(p);
@@ -128,8 +128,8 @@ static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mo
 		    st == BCA_DIO_PLAN_OK || st == BCA_DIO_PLAN_FALLBACK_UNKNOWN ?
 		    bca_dio_plan_get_crypto_impl(p) : BCA_CRYPTO_FS_LAYER));
 	if (st == BCA_DIO_PLAN_OK && encrypt > 0) {
-		out_set_str(o, ln, COL_FLAGS, flags & FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64 ? "IV_INO_LBLK_64" :
-					      flags & FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32 ? "IV_INO_LBLK_32" : "");
+		out_set_str(o, ln, COL_FLAGS, flags & BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64 ? "IV_INO_LBLK_64" :
+					      flags & BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32 ? "IV_INO_LBLK_32" : "");
 		out_set_u64(o, ln, COL_DUSIZE, bca_dio_plan_get_data_unit_size(p));
 	}
 	out_set_str(o, ln, COL_REASON, !encrypt ? "no-encrypt-feature" :

@@ -112,10 +112,10 @@ int for_dio_plan(const char *dir, struct bca_fscrypt_policy *pol)
 	printf("\tContents encryption mode: %s\n", bca_fscrypt_mode_name(pol->contents_mode));
 	fputs("\tFlags: ", stdout);
 	print_policy_flags(pol->flags);
-	if (flags & 0x08)
+	if (flags & BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64)
 		puts(" (64-bit DUNs: one key per mode serves every file, instead of one "
 		     "keyslot per file)");
-	else if (flags & 0x10)
+	else if (flags & BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32)
 		printf(" (the device's %u-bit DUNs are too small for per-file block numbers "
 		       "of %u bits)\n", bca_dio_plan_get_max_dun_bits(p),
 		       bca_dio_plan_get_file_dun_bits(p));

@@ -11,7 +11,6 @@
 #include "blkcryptadm.h"
 #include "fscryptctl.h"
 
-#define ADDED_BY_SELF	0x1	/* FSCRYPT_KEY_STATUS_FLAG_ADDED_BY_SELF */
 
 int cmd_key_status(int argc, char **argv)
 {
@@ -43,9 +42,9 @@ int cmd_key_status(int argc, char **argv)
 		fputs("Present", stdout);
 		if (st.user_count || st.status_flags) {
 			printf(" (user_count=%u", st.user_count);
-			if (st.status_flags & ADDED_BY_SELF)
+			if (st.status_flags & BCA_FSCRYPT_KEY_STATUS_FLAG_ADDED_BY_SELF)
 				fputs(", added_by_self", stdout);
-			other = st.status_flags & ~(uint32_t)ADDED_BY_SELF;
+			other = st.status_flags & ~(uint32_t)BCA_FSCRYPT_KEY_STATUS_FLAG_ADDED_BY_SELF;
 			if (other)
 				printf(", unknown_flags=0x%08x", other);
 			putchar(')');

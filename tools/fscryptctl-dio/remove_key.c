@@ -12,10 +12,12 @@
 #include "blkcryptadm.h"
 #include "fscryptctl.h"
 
+enum { OPT_ALL_USERS = 256 };	/* past every character getopt returns */
+
 int cmd_remove_key(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "all-users", no_argument, NULL, 256 },
+		{ "all-users", no_argument, NULL, OPT_ALL_USERS },
 		{ NULL, 0, NULL, 0 }
 	};
 	uint8_t id[BCA_FSCRYPT_KEY_IDENTIFIER_SIZE];
@@ -23,7 +25,7 @@ int cmd_remove_key(int argc, char **argv)
 	int c, fd, rc;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c != 256)
+		if (c != OPT_ALL_USERS)
 			usage(stderr);
 		flags |= BCA_FSCRYPT_REMOVE_KEY_ALL_USERS;
 	}

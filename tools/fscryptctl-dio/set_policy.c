@@ -14,9 +14,6 @@
 #include "cli.h"
 #include "fscryptctl.h"
 
-#define FLAG_DIRECT_KEY		0x04
-#define FLAG_IV_INO_LBLK_64	0x08
-#define FLAG_IV_INO_LBLK_32	0x10
 
 enum {
 	OPT_CONTENTS = 256,
@@ -77,18 +74,18 @@ int cmd_set_policy(int argc, char **argv)
 			pol.flags = (uint8_t)((pol.flags & ~3u) | pad);
 			break;
 		case OPT_DIRECT_KEY:
-			pol.flags |= FLAG_DIRECT_KEY;
+			pol.flags |= BCA_FSCRYPT_POLICY_FLAG_DIRECT_KEY;
 			conflict = "--direct-key";
 			break;
 		case OPT_IV_INO_LBLK_64:
-			pol.flags |= FLAG_IV_INO_LBLK_64;
+			pol.flags |= BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64;
 			conflict = "--iv-ino-lblk-64";
 			break;
 		case OPT_IV_INO_LBLK_32:
 			/* on stdout, as fscryptctl */
 			puts("warning: --iv-ino-lblk-32 should normally not be used");
 			fflush(stdout);
-			pol.flags |= FLAG_IV_INO_LBLK_32;
+			pol.flags |= BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32;
 			conflict = "--iv-ino-lblk-32";
 			break;
 		case OPT_DATA_UNIT_SIZE:
@@ -136,7 +133,7 @@ int cmd_set_policy(int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "error: setting policy for %s: %s\n", dir,
 			describe_set_policy_error(-rc));
-		if (for_dio && rc == -EINVAL && (pol.flags & (FLAG_IV_INO_LBLK_64 | FLAG_IV_INO_LBLK_32)))
+		if (for_dio && rc == -EINVAL && (pol.flags & (BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_64 | BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32)))
 			fputs("hint: IV_INO_LBLK policies need the filesystem feature stable_inodes "
 			      "(tune2fs -O stable_inodes)\n", stderr);
 		else if (for_dio && rc == -EINVAL && pol.log2_data_unit_size)

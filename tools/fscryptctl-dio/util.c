@@ -179,24 +179,8 @@ bool write_stdout(const void *buf, size_t size)
 
 void print_policy_flags(unsigned int flags)
 {
-	static const int padding[] = { 4, 8, 16, 32 };
-	static const struct {
-		unsigned int bit;
-		const char *name;
-	} names[] = {
-		{ 0x04, "DIRECT_KEY" },
-		{ 0x08, "IV_INO_LBLK_64" },
-		{ 0x10, "IV_INO_LBLK_32" },
-	};
+	char buf[128];
 
-	printf("PAD_%d", padding[flags & 3]);
-	flags &= ~3u;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (flags & names[i].bit) {
-			printf(", %s", names[i].name);
-			flags &= ~names[i].bit;
-		}
-	}
-	if (flags)
-		printf(", Unknown (%02x)", flags);
+	bca_fscrypt_policy_flags_str(flags, ", ", buf, sizeof(buf));
+	fputs(buf, stdout);
 }
