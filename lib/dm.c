@@ -58,6 +58,19 @@ static void dm_report_error(struct bca_ctx *ctx)
 	ctx->dm_error[0] = '\0';
 }
 
+/* Runs and frees dmt (fault point FAULT first); a failure is reported. */
+static int run_reported(struct bca_ctx *ctx, struct dm_task *dmt, const char *fault)
+{
+	int rc = bca_fault(fault);
+
+	if (rc == 0 && !dm_task_run(dmt)) {
+		rc = dm_task_get_errno(dmt) ? -dm_task_get_errno(dmt) : -EIO;
+		dm_report_error(ctx);
+	}
+	dm_task_destroy(dmt);
+	return rc;
+}
+
 static void dm_enter(struct bca_ctx *ctx)
 {
 	ctx->dm_error[0] = '\0';
@@ -328,12 +341,7 @@ BCA_EXPORT int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char
 	rc = -ENOMEM;
 	if (!dmt || (uuid && !dm_task_set_uuid(dmt, uuid)))
 		goto out;
-	rc = bca_fault("dm-create");
-	if (rc == 0 && !dm_task_run(dmt)) {
-		rc = dm_task_get_errno(dmt) ? -dm_task_get_errno(dmt) : -EIO;
-		dm_report_error(ctx);
-	}
-	dm_task_destroy(dmt);
+	rc = run_reported(ctx, dmt, "dm-create");
 	dmt = NULL;
 	if (rc < 0)
 		goto out;
@@ -343,13 +351,8 @@ BCA_EXPORT int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char
 	if (!dmt || !dm_task_secure_data(dmt) || (readonly && !dm_task_set_ro(dmt)) ||
 	    !dm_task_add_target(dmt, start, len, type, params))
 		goto undo;
-	rc = bca_fault("dm-load");
-	if (rc == 0 && !dm_task_run(dmt)) {
-		rc = dm_task_get_errno(dmt) ? -dm_task_get_errno(dmt) : -EIO;
-		/* "reload ioctl on NAME failed: Invalid argument": see dmesg */
-		dm_report_error(ctx);
-	}
-	dm_task_destroy(dmt);
+	/* a failure says "reload ioctl on NAME failed: Invalid argument": see dmesg */
+	rc = run_reported(ctx, dmt, "dm-load");
 	dmt = NULL;
 	if (rc < 0)
 		goto undo;

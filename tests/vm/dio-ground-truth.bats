@@ -10,13 +10,7 @@
 
 load vm_helpers
 
-setup() {
-	vm_setup
-	DISK=$(vm_disk fs)
-	MNT=$BATS_TEST_TMPDIR/mnt
-	BQ=$(vm_tool blkcrypt-query)
-	PC=$(vm_helper pagecache)
-}
+setup() { vm_fs_setup; }
 
 teardown() { vm_teardown; }
 

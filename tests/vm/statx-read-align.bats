@@ -8,13 +8,7 @@
 
 load vm_helpers
 
-setup() {
-	vm_setup
-	DISK=$(vm_disk fs)
-	MNT=$BATS_TEST_TMPDIR/mnt
-	PC=$(vm_helper pagecache)
-	BQ=$(vm_tool blkcrypt-query)
-}
+setup() { vm_fs_setup; }
 
 teardown() { vm_teardown; }
 

@@ -28,6 +28,16 @@ vm_setup() {
 
 # Undo in reverse order; keep going on errors so one failure does not leave
 # the disks busy for the next test, but report it.
+# vm_setup, plus what the file-level suites use: DISK (the fs disk), MNT,
+# BQ (blkcrypt-query) and PC (tests/helpers/pagecache).
+vm_fs_setup() {
+	vm_setup
+	DISK=$(vm_disk fs)
+	MNT=$BATS_TEST_TMPDIR/mnt
+	BQ=$(vm_tool blkcrypt-query)
+	PC=$(vm_helper pagecache)
+}
+
 vm_teardown() {
 	[[ -n "${VM_CLEANUP:-}" && -f "$VM_CLEANUP" ]] || return 0
 	local -a lines
