@@ -9,13 +9,16 @@
 #include "internal.h"
 #include "uapi/fscrypt.h"
 
+/* ------------------------------------------------------------------ */
+/* Public policy and key operations: the kernel's errors are returned  */
+/* unchanged, the tools word them the way fscryptctl does.             */
+/* ------------------------------------------------------------------ */
+
 /*
- * Reads the policy of the open file fd.  GET_ENCRYPTION_POLICY_EX (5.4)
- * handles v1 and v2; before it only v1 exists.  Returns 0 with
- * pol->version == 0 when the file is not encrypted (ENODATA) or the
- * filesystem has no encryption support (ENOTTY, EOPNOTSUPP).
+ * GET_ENCRYPTION_POLICY_EX (5.4) handles v1 and v2; before it only v1
+ * exists, through GET_ENCRYPTION_POLICY.
  */
-int bca_policy_get_fd(int fd, struct bca_policy *pol)
+BCA_EXPORT int bca_fscrypt_get_policy(int fd, struct bca_fscrypt_policy *pol)
 {
 	struct fscrypt_get_policy_ex_arg arg;
 	struct fscrypt_policy_v1 v1 = { 0 };	/* valgrind: the kernel may copy nothing */
@@ -23,98 +26,14 @@ int bca_policy_get_fd(int fd, struct bca_policy *pol)
 	memset(pol, 0, sizeof(*pol));
 	memset(&arg, 0, sizeof(arg));
 	arg.policy_size = sizeof(arg.policy);
-	if (ioctl(fd, FS_IOC_GET_ENCRYPTION_POLICY_EX, &arg) == 0) {
-		if (arg.policy.version == FSCRYPT_POLICY_V2) {
-			const struct fscrypt_policy_v2 *p = &arg.policy.v2;
-
-			pol->version = 2;
-			pol->contents_mode = p->contents_encryption_mode;
-			pol->filenames_mode = p->filenames_encryption_mode;
-			pol->flags = p->flags;
-			pol->log2_data_unit_size = BCA_POLICY_V2_LOG2_DUS(p);
-			memcpy(pol->key_id, p->master_key_identifier, FSCRYPT_KEY_IDENTIFIER_SIZE);
-		} else if (arg.policy.version == FSCRYPT_POLICY_V1) {
-			const struct fscrypt_policy_v1 *p = &arg.policy.v1;
-
-			pol->version = 1;
-			pol->contents_mode = p->contents_encryption_mode;
-			pol->filenames_mode = p->filenames_encryption_mode;
-			pol->flags = p->flags;
-			memcpy(pol->key_id, p->master_key_descriptor, FSCRYPT_KEY_DESCRIPTOR_SIZE);
-		} else {
-			return -BCA_ERR_PARSE;
-		}
-		return 0;
+	if (ioctl(fd, FS_IOC_GET_ENCRYPTION_POLICY_EX, &arg) < 0) {
+		if (errno != ENOTTY)
+			return -errno;
+		if (ioctl(fd, FS_IOC_GET_ENCRYPTION_POLICY, &v1) < 0)
+			return -errno;
+		arg.policy.v1 = v1;
+		arg.policy.version = FSCRYPT_POLICY_V1;
 	}
-	switch (errno) {
-	case ENODATA:
-	case EOPNOTSUPP:
-		return 0;
-	case ENOTTY:
-		break;
-	default:
-		return -errno;
-	}
-	/* kernels before 5.4: v1 only */
-	if (ioctl(fd, FS_IOC_GET_ENCRYPTION_POLICY, &v1) < 0)
-		return errno == ENODATA || errno == ENOTTY || errno == EOPNOTSUPP ? 0 : -errno;
-	pol->version = 1;
-	pol->contents_mode = v1.contents_encryption_mode;
-	pol->filenames_mode = v1.filenames_encryption_mode;
-	pol->flags = v1.flags;
-	memcpy(pol->key_id, v1.master_key_descriptor, FSCRYPT_KEY_DESCRIPTOR_SIZE);
-	return 0;
-}
-
-/*
- * Asks the filesystem holding fd about the policy's master key.  For v1
- * policies this only knows keys added with FS_IOC_ADD_ENCRYPTION_KEY, not
- * the legacy process-keyring ones: callers prefer "the file opened".
- */
-int bca_key_status_fd(int fd, const struct bca_policy *pol, enum bca_key_status *st)
-{
-	struct fscrypt_get_key_status_arg arg;
-
-	memset(&arg, 0, sizeof(arg));
-	if (pol->version == 2) {
-		arg.key_spec.type = FSCRYPT_KEY_SPEC_TYPE_IDENTIFIER;
-		memcpy(arg.key_spec.u.identifier, pol->key_id, FSCRYPT_KEY_IDENTIFIER_SIZE);
-	} else {
-		arg.key_spec.type = FSCRYPT_KEY_SPEC_TYPE_DESCRIPTOR;
-		memcpy(arg.key_spec.u.descriptor, pol->key_id, FSCRYPT_KEY_DESCRIPTOR_SIZE);
-	}
-	if (ioctl(fd, FS_IOC_GET_ENCRYPTION_KEY_STATUS, &arg) < 0)
-		return -errno;
-	switch (arg.status) {
-	case FSCRYPT_KEY_STATUS_PRESENT:
-		*st = BCA_KEY_PRESENT;
-		break;
-	case FSCRYPT_KEY_STATUS_ABSENT:
-		*st = BCA_KEY_ABSENT;
-		break;
-	case FSCRYPT_KEY_STATUS_INCOMPLETELY_REMOVED:
-		*st = BCA_KEY_INCOMPLETELY_REMOVED;
-		break;
-	default:
-		*st = BCA_KEY_UNKNOWN;
-	}
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Public policy and key operations: the kernel's errors are returned  */
-/* unchanged, the tools word them the way fscryptctl does.             */
-/* ------------------------------------------------------------------ */
-
-BCA_EXPORT int bca_fscrypt_get_policy(int fd, struct bca_fscrypt_policy *pol)
-{
-	struct fscrypt_get_policy_ex_arg arg;
-
-	memset(pol, 0, sizeof(*pol));
-	memset(&arg, 0, sizeof(arg));
-	arg.policy_size = sizeof(arg.policy);
-	if (ioctl(fd, FS_IOC_GET_ENCRYPTION_POLICY_EX, &arg) < 0)
-		return -errno;
 	switch (arg.policy.version) {
 	case FSCRYPT_POLICY_V1:
 		pol->version = 1;
@@ -137,6 +56,18 @@ BCA_EXPORT int bca_fscrypt_get_policy(int fd, struct bca_fscrypt_policy *pol)
 		/* what the kernel says for a version newer than its caller's struct */
 		return -EINVAL;
 	}
+}
+
+int bca_policy_get_fd(int fd, struct bca_fscrypt_policy *pol)
+{
+	int rc = bca_fscrypt_get_policy(fd, pol);
+
+	/* not encrypted, or a filesystem without encryption support */
+	if (rc == -ENODATA || rc == -ENOTTY || rc == -EOPNOTSUPP) {
+		memset(pol, 0, sizeof(*pol));
+		return 0;
+	}
+	return rc == -EINVAL ? -BCA_ERR_PARSE : rc;
 }
 
 BCA_EXPORT int bca_fscrypt_set_policy(int fd, const struct bca_fscrypt_policy *pol)
@@ -231,22 +162,17 @@ BCA_EXPORT int bca_fscrypt_remove_key(int fd,
 	return 0;
 }
 
-BCA_EXPORT int bca_fscrypt_key_status(int fd,
-				      const uint8_t identifier[BCA_FSCRYPT_KEY_IDENTIFIER_SIZE],
-				      struct bca_fscrypt_key_status *st)
+/* FS_IOC_GET_ENCRYPTION_KEY_STATUS for the key spec filled in arg. */
+static int key_status(int fd, struct fscrypt_get_key_status_arg *arg,
+		      struct bca_fscrypt_key_status *st)
 {
-	struct fscrypt_get_key_status_arg arg;
-
 	memset(st, 0, sizeof(*st));
-	memset(&arg, 0, sizeof(arg));
-	arg.key_spec.type = FSCRYPT_KEY_SPEC_TYPE_IDENTIFIER;
-	memcpy(arg.key_spec.u.identifier, identifier, FSCRYPT_KEY_IDENTIFIER_SIZE);
-	if (ioctl(fd, FS_IOC_GET_ENCRYPTION_KEY_STATUS, &arg) < 0)
+	if (ioctl(fd, FS_IOC_GET_ENCRYPTION_KEY_STATUS, arg) < 0)
 		return -errno;
-	st->raw_status = arg.status;
-	st->status_flags = arg.status_flags;
-	st->user_count = arg.user_count;
-	switch (arg.status) {
+	st->raw_status = arg->status;
+	st->status_flags = arg->status_flags;
+	st->user_count = arg->user_count;
+	switch (arg->status) {
 	case FSCRYPT_KEY_STATUS_PRESENT:
 		st->status = BCA_KEY_PRESENT;
 		break;
@@ -260,4 +186,40 @@ BCA_EXPORT int bca_fscrypt_key_status(int fd,
 		st->status = BCA_KEY_UNKNOWN;
 	}
 	return 0;
+}
+
+BCA_EXPORT int bca_fscrypt_key_status(int fd,
+				      const uint8_t identifier[BCA_FSCRYPT_KEY_IDENTIFIER_SIZE],
+				      struct bca_fscrypt_key_status *st)
+{
+	struct fscrypt_get_key_status_arg arg;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.key_spec.type = FSCRYPT_KEY_SPEC_TYPE_IDENTIFIER;
+	memcpy(arg.key_spec.u.identifier, identifier, FSCRYPT_KEY_IDENTIFIER_SIZE);
+	return key_status(fd, &arg, st);
+}
+
+/*
+ * For v1 policies this only knows keys added with FS_IOC_ADD_ENCRYPTION_KEY,
+ * not the legacy process-keyring ones: callers prefer "the file opened".
+ */
+int bca_key_status_fd(int fd, const struct bca_fscrypt_policy *pol, enum bca_key_status *st)
+{
+	struct fscrypt_get_key_status_arg arg;
+	struct bca_fscrypt_key_status ks;
+	int rc;
+
+	memset(&arg, 0, sizeof(arg));
+	if (pol->version == 2) {
+		arg.key_spec.type = FSCRYPT_KEY_SPEC_TYPE_IDENTIFIER;
+		memcpy(arg.key_spec.u.identifier, pol->key, FSCRYPT_KEY_IDENTIFIER_SIZE);
+	} else {
+		arg.key_spec.type = FSCRYPT_KEY_SPEC_TYPE_DESCRIPTOR;
+		memcpy(arg.key_spec.u.descriptor, pol->key, FSCRYPT_KEY_DESCRIPTOR_SIZE);
+	}
+	rc = key_status(fd, &arg, &ks);
+	if (rc == 0)
+		*st = ks.status;
+	return rc;
 }

@@ -123,21 +123,18 @@ int bca_fault(const char *point);
 void bca_table_mask_key(char *line);
 
 /* fscrypt.c */
-struct bca_policy {
-	int version;			/* 0: none */
-	int contents_mode;
-	int filenames_mode;
-	unsigned int flags;
-	unsigned int log2_data_unit_size;	/* 0: fs block size */
-	uint8_t key_id[16];		/* v2 identifier or v1 descriptor (8 bytes) */
-};
-int bca_policy_get_fd(int fd, struct bca_policy *pol);
-int bca_key_status_fd(int fd, const struct bca_policy *pol, enum bca_key_status *st);
+/*
+ * bca_fscrypt_get_policy() for the file reports: version 0 (no policy)
+ * where the file is not encrypted or the filesystem cannot tell.
+ */
+int bca_policy_get_fd(int fd, struct bca_fscrypt_policy *pol);
+/* The status of pol's master key, v1 descriptors included. */
+int bca_key_status_fd(int fd, const struct bca_fscrypt_policy *pol, enum bca_key_status *st);
 
 /* infer.c: what a stock kernel shows of a file, and the verdict drawn from it */
 struct bca_facts {
 	struct bca_statx stx;
-	struct bca_policy pol;		/* version 0: none or unknown */
+	struct bca_fscrypt_policy pol;	/* version 0: none or unknown */
 	enum bca_key_status key;
 	const char *fstype;		/* NULL: unknown */
 	const char *super_opts;		/* superblock options, NULL: unknown */
