@@ -70,7 +70,6 @@ const char *bca_get_sysroot(const struct bca_ctx *ctx);
 enum bca_error {
 	BCA_ERR_BASE = 4096,
 	BCA_ERR_PARSE,		/* a kernel file had an unexpected format */
-	BCA_ERR_NOT_ENCRYPTED,	/* the operation needs an encrypted file */
 	BCA_ERR_KERNEL_TOO_OLD,	/* the running kernel lacks a needed interface */
 	BCA_ERR_LAST
 };

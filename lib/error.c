@@ -9,7 +9,6 @@
 
 static const char *const bca_errors[] = {
 	[BCA_ERR_PARSE - BCA_ERR_BASE] = "unexpected format in a kernel interface file",
-	[BCA_ERR_NOT_ENCRYPTED - BCA_ERR_BASE] = "file is not encrypted",
 	[BCA_ERR_KERNEL_TOO_OLD - BCA_ERR_BASE] = "the running kernel lacks a needed interface",
 };
 

@@ -267,10 +267,10 @@ static void file_help(void)
 	out_help_options(stdout);
 	fputs(" -h, --help             display this help\n", stdout);
 	out_help_columns(infos, sizeof(infos) / sizeof(infos[0]), stdout);
-	printf("\nExit status: 0 all paths reported, 1 failure or a --probe mismatch,\n"
-	       "3 --require-dio and a file without\n"
-	       "real direct I/O, 32 none of the paths could be handled, 64 some could\n"
-	       "not, 2 usage error, 1 other failure.  See blkcrypt-query(8).\n");
+	printf("\nExit status: 0 all paths reported, 1 a --probe mismatch or another failure,\n"
+	       "2 usage error, 3 --require-dio and a file without real direct I/O,\n"
+	       "32 none of the paths could be handled, 64 some could not.\n"
+	       "See blkcrypt-query(8).\n");
 }
 
 enum { OPT_FOLLOW = 256, OPT_CROSS_MOUNTS, OPT_REQUIRE_DIO, OPT_STRICT_PROBE };
