@@ -22,7 +22,7 @@ setup_file() {
 teardown_file() {
 	[ -n "${WORK:-}" ] || return 0
 	local m
-	for m in ovl/merged fuse btrfs tmpfs ramfs ext4; do
+	for m in ovl/merged fuse fusedio btrfs tmpfs ramfs ext4; do
 		umount "$WORK/$m" 2>/dev/null || true
 	done
 	rm -rf "$WORK"
@@ -155,4 +155,24 @@ dio_cached() {
 	[ "$status" -eq 0 ]
 	echo "# fuse2fs: probe $output" >&3
 	umount "$WORK/fuse"
+}
+
+@test "FUSE with direct_io: no mapping for mincore, --probe measures with cachestat" {
+	needs fuse2fs fuse2fs
+	[ -e /dev/fuse ] || skip "no /dev/fuse"
+	truncate -s 64M "$WORK/fusedio.img"
+	mkfs.ext4 -q -F "$WORK/fusedio.img"
+	mkdir -p "$WORK/fusedio"
+	fuse2fs "$WORK/fusedio.img" "$WORK/fusedio" -o fakeroot,direct_io
+	local f=$WORK/fusedio/file
+	head -c 1M /dev/urandom >"$f"
+	# the helper's own count (cachestat): libfuse's direct_io caches nothing
+	[ "$("$PAGECACHE" resident "$f")" -eq 0 ]
+	run --separate-stderr "$BLKCRYPT_QUERY" file --probe -r -n -o DIO,PROBE,CACHED "$f"
+	echo "# fuse2fs -o direct_io: $output $stderr" >&3
+	[ "$status" -eq 0 ]
+	assert_eq "$output" "unknown yes 0"
+	# and the probe's scratch file is gone
+	assert_eq "$(ls -A "$WORK/fusedio" | grep -c blkcrypt-probe || true)" 0
+	umount "$WORK/fusedio"
 }
