@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (uint64_t id = 0; id < 64; id++) {
 		st.stx_mnt_id = id;
 		st.stx_dev_minor = (unsigned int)id;
-		if (bca_mount_of(ctx, &st, &m) >= 0) {
+		if (bca_mount_of(ctx, &st, 0, &m) >= 0) {
 			if (!m->fstype || !m->mountpoint || !m->source || !m->super_opts)
 				abort();
 			bca_opt_has(m->super_opts, "inlinecrypt", NULL);

@@ -55,11 +55,11 @@ static int open_parent(int dirfd, const char *path)
 }
 
 /* The file's mount, by the id statx gave; its strings live in the context. */
-static void note_mount(struct bca_ctx *ctx, struct bca_file *f)
+static void note_mount(struct bca_ctx *ctx, struct bca_file *f, pid_t ns_pid)
 {
 	const struct bca_statx *st = &f->in.stx;
 	const struct bca_mount *m = NULL;
-	int rc = bca_mount_of(ctx, st, &m);
+	int rc = bca_mount_of(ctx, st, ns_pid, &m);
 
 	if (rc < 0) {
 		bca_dbg(ctx, "no mountinfo entry for the file's mount");
@@ -269,7 +269,7 @@ static void kernel_verdict(struct bca_file *f)
  * million files then allocates nothing per file.
  */
 int bca_file_query_into(struct bca_ctx *ctx, int dirfd, const char *path,
-			unsigned int flags, struct bca_file *f)
+			unsigned int flags, pid_t ns_pid, struct bca_file *f)
 {
 	int at = AT_NO_AUTOMOUNT, rc;
 
@@ -284,7 +284,7 @@ int bca_file_query_into(struct bca_ctx *ctx, int dirfd, const char *path,
 	f->in.page_size = ctx->page_size;
 	f->in.dev_crypto = -1;
 	f->in.fallback = -1;
-	note_mount(ctx, f);
+	note_mount(ctx, f, ns_pid);
 	probe_file(ctx, f, dirfd, path, flags);
 	if (f->kernel_known)
 		kernel_verdict(f);
@@ -309,8 +309,7 @@ BCA_EXPORT int bca_file_query(struct bca_ctx *ctx, int dirfd, const char *path,
 	f = bca_file_new();
 	if (!f)
 		return -ENOMEM;
-	ctx->mount_ns_pid = bca_mount_ns_pid(path);
-	rc = bca_file_query_into(ctx, dirfd, path, flags, f);
+	rc = bca_file_query_into(ctx, dirfd, path, flags, bca_mount_ns_pid(path), f);
 	if (rc < 0) {
 		free(f);
 		return rc;

@@ -154,8 +154,7 @@ BCA_EXPORT int bca_dio_plan_new(struct bca_ctx *ctx, int dirfd, const char *path
 		return rc;
 	if (!(stx.stx_mask & STATX_MNT_ID))
 		return -BCA_ERR_KERNEL_TOO_OLD;
-	ctx->mount_ns_pid = bca_mount_ns_pid(path);
-	rc = bca_mount_of(ctx, &stx, &m);
+	rc = bca_mount_of(ctx, &stx, bca_mount_ns_pid(path), &m);
 	if (rc < 0)
 		return rc;
 	p = calloc(1, sizeof(*p));

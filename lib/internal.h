@@ -33,12 +33,11 @@ struct bca_ctx {
 	int fallback_state;
 	const char *fallback_why;
 	/* see bca_mount_of(): the mount last found, the last one found by
-	 * superblock, the ids looked up in vain, the namespace a path names */
+	 * superblock, the ids looked up in vain */
 	const struct bca_mount *mount_last, *mount_foreign;
 	uint64_t mount_foreign_id;
 	size_t mount_misses_n;
 	uint64_t mount_misses[BCA_MOUNT_MISSES_MAX];
-	pid_t mount_ns_pid;
 	/* last answer of bca_blkdev_crypto_supports(), per device and config */
 	struct {
 		bool valid;
@@ -86,11 +85,13 @@ struct bca_mount {
 };
 /*
  * Finds the mount of the file statx st describes; the result lives as long
- * as ctx.  1 when only a mount of the file's superblock was found (the
- * file's mount is in another namespace): its options, not its mount point,
- * hold for the file.
+ * as ctx.  ns_pid (else 0) is the process whose mount namespace the
+ * path leads into (bca_mount_ns_pid()): its mountinfo is read too.  1 when
+ * only a mount of the file's superblock was found (the file's mount is
+ * in another namespace): its options, not its mount point, hold for it.
  */
-int bca_mount_of(struct bca_ctx *ctx, const struct bca_statx *st, const struct bca_mount **out);
+int bca_mount_of(struct bca_ctx *ctx, const struct bca_statx *st, pid_t ns_pid,
+		 const struct bca_mount **out);
 /* The process whose root path starts with (/proc/PID/root...), else 0. */
 pid_t bca_mount_ns_pid(const char *path);
 void bca_mounts_free(struct bca_mountinfo *mi);
@@ -101,9 +102,13 @@ bool bca_opt_has(const char *opts, const char *opt, const char **value);
 const struct bca_statx *bca_file_statx(const struct bca_file *f);
 /* A report without a context reference, for bca_file_query_into(); free() it. */
 struct bca_file *bca_file_new(void);
-/* bca_file_query() into a report the caller reuses; it keeps no context reference. */
+/*
+ * bca_file_query() into a report the caller reuses; it keeps no context
+ * reference.  ns_pid: the process whose mount namespace the path leads into
+ * (bca_mount_ns_pid() of the path the caller was given), else 0.
+ */
 int bca_file_query_into(struct bca_ctx *ctx, int dirfd, const char *path,
-			unsigned int flags, struct bca_file *f);
+			unsigned int flags, pid_t ns_pid, struct bca_file *f);
 /* True when BCA_NO_KERNEL_IOCTL was set at bca_new(): infer instead of asking. */
 bool bca_kernel_ioctls_disabled(const struct bca_ctx *ctx);
 

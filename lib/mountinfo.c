@@ -290,10 +290,10 @@ pid_t bca_mount_ns_pid(const char *path)
 	return (pid_t)pid;
 }
 
-int bca_mount_of(struct bca_ctx *ctx, const struct bca_statx *st, const struct bca_mount **out)
+int bca_mount_of(struct bca_ctx *ctx, const struct bca_statx *st, pid_t pid,
+		 const struct bca_mount **out)
 {
 	const struct bca_mount *m;
-	pid_t pid = ctx->mount_ns_pid;
 	int rc;
 
 	if (!(st->stx_mask & STATX_MNT_ID))

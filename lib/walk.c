@@ -33,6 +33,7 @@ struct walk {
 	struct { dev_t dev; uint64_t ino; } *stack;
 	size_t depth;
 	struct bca_file *f;	/* the report of the entry at hand, reused */
+	pid_t ns_pid;		/* whose mount namespace the root path leads into */
 };
 
 static int path_set(struct walk *w, size_t at, const char *name)
@@ -104,7 +105,7 @@ static int walk_entry(struct walk *w, DIR *d, const char *name, size_t len)
 	rc = path_set(w, len, name);
 	if (rc < 0)
 		return rc;
-	rc = bca_file_query_into(w->ctx, dirfd(d), name, qflags, f);
+	rc = bca_file_query_into(w->ctx, dirfd(d), name, qflags, w->ns_pid, f);
 	if (rc == -ENOENT)
 		return vanished(w);
 	if (rc < 0)
@@ -193,7 +194,7 @@ BCA_EXPORT int bca_file_walk(struct bca_ctx *ctx, const char *dir, unsigned int 
 	w.stack[0].dev = w.root_dev;
 	w.stack[0].ino = st.stx_ino;
 	w.depth = 1;
-	ctx->mount_ns_pid = bca_mount_ns_pid(dir);
+	w.ns_pid = bca_mount_ns_pid(dir);
 	rc = walk_dir(&w, dfd, strlen(w.path));
 	free(w.path);
 	free(w.stack);

@@ -25,7 +25,7 @@ int main(void)
 	is_int(bca_new(&ctx), 0, "context");
 	is_int(bca_set_sysroot(ctx, root), 0, "sysroot set");
 	st.stx_mnt_id = 61;
-	is_int(bca_mount_of(ctx, &st, &m), 0, "mount 61 found");
+	is_int(bca_mount_of(ctx, &st, 0, &m), 0, "mount 61 found");
 	is_str(m->fstype, "ext4", "fstype");
 	is_str(m->mountpoint, "/mnt/with space", "octal escapes undone in the mount point");
 	ok(bca_opt_has(m->super_opts, "inlinecrypt", NULL), "inlinecrypt in superblock options");
@@ -33,27 +33,27 @@ int main(void)
 	is_int(m->major, 7, "major");
 	is_int(m->minor, 0, "minor");
 	st.stx_mnt_id = 62;
-	is_int(bca_mount_of(ctx, &st, &m), 0, "mount 62 found");
+	is_int(bca_mount_of(ctx, &st, 0, &m), 0, "mount 62 found");
 	ok(!bca_opt_has(m->super_opts, "inlinecrypt", NULL), "no inlinecrypt on a plain mount");
 	ok(bca_opt_has(m->super_opts, "data", &val) && val && !strncmp(val, "journal", 7),
 	   "data=journal value");
 	ok(!bca_opt_has("rw,inlinecryptx", "inlinecrypt", NULL), "option prefix does not match");
 	st.stx_mnt_id = 999;
-	is_int(bca_mount_of(ctx, &st, &m), -ENOENT, "unknown mount id");
-	is_int(bca_mount_of(ctx, &st, &m), -ENOENT, "unknown mount id, again");
+	is_int(bca_mount_of(ctx, &st, 0, &m), -ENOENT, "unknown mount id");
+	is_int(bca_mount_of(ctx, &st, 0, &m), -ENOENT, "unknown mount id, again");
 	is_int((int)ctx->mount_misses_n, 1, "one miss recorded for both lookups");
 	st.stx_mask = 0;
-	is_int(bca_mount_of(ctx, &st, &m), -ENOENT, "no mount id from statx");
+	is_int(bca_mount_of(ctx, &st, 0, &m), -ENOENT, "no mount id from statx");
 	st.stx_mask = STATX_MNT_ID;
 
 	/* a mount of another namespace: the file's superblock is mounted here too */
 	st.stx_mnt_id = 500;
 	st.stx_dev_major = 7;
 	st.stx_dev_minor = 1;
-	is_int(bca_mount_of(ctx, &st, &m), 1, "foreign mount answered by its superblock");
+	is_int(bca_mount_of(ctx, &st, 0, &m), 1, "foreign mount answered by its superblock");
 	is_str(m->mountpoint, "/mnt/plain", "a mount of that superblock");
 	ok(bca_opt_has(m->super_opts, "data", NULL), "with the superblock's options");
-	is_int(bca_mount_of(ctx, &st, &m), 1, "the same foreign mount again");
+	is_int(bca_mount_of(ctx, &st, 0, &m), 1, "the same foreign mount again");
 
 	/* ... or only there, reached through /proc/PID/root */
 	is_int(bca_mount_ns_pid("/proc/4242/root/data/f"), 4242, "namespace of /proc/4242/root/...");
@@ -62,11 +62,10 @@ int main(void)
 	is_int(bca_mount_ns_pid("/proc/self/root/x"), 0, "our own root");
 	is_int(bca_mount_ns_pid("/proc/0123/root"), 0, "no leading zero");
 	is_int(bca_mount_ns_pid("proc/4242/root"), 0, "relative path");
-	ctx->mount_ns_pid = 4242;
 	st.stx_mnt_id = 90;
 	st.stx_dev_major = 7;
 	st.stx_dev_minor = 5;
-	is_int(bca_mount_of(ctx, &st, &m), 0, "mount of the other namespace found");
+	is_int(bca_mount_of(ctx, &st, 4242, &m), 0, "mount of the other namespace found");
 	is_str(m->mountpoint, "/proc/4242/root/data", "mount point as this process reaches it");
 	ok(bca_opt_has(m->super_opts, "inlinecrypt", NULL), "its superblock options");
 	is_int(bca_set_sysroot(ctx, "/nonexistent-sysroot"), -ENOENT, "missing sysroot refused");
