@@ -264,23 +264,40 @@ static int cmd_resident(const char *path)
 	return 0;
 }
 
+/* statx(2) of path for want into buf (the kernel's layout); its stx_mask. */
+static int statx_raw(const char *path, uint32_t want, unsigned char buf[STATX_BUF_SIZE],
+		     uint32_t *mask)
+{
+	memset(buf, 0, STATX_BUF_SIZE);
+	if (syscall(SYS_statx, AT_FDCWD, path, 0, want, buf) < 0)
+		return fail(path, "statx");
+	memcpy(mask, buf + STATX_OFF_MASK, sizeof(*mask));
+	return 0;
+}
+
+/* Prints the u32 fields at offsets a and b of a statx buffer. */
+static int print_pair(const unsigned char *buf, size_t a, size_t b)
+{
+	uint32_t x, y;
+
+	memcpy(&x, buf + a, sizeof(x));
+	memcpy(&y, buf + b, sizeof(y));
+	printf("%" PRIu32 " %" PRIu32 "\n", x, y);
+	return 0;
+}
+
 static int cmd_statx(const char *path)
 {
 	unsigned char buf[STATX_BUF_SIZE] __attribute__((aligned(8)));
-	uint32_t mask, mem_align, offset_align;
+	uint32_t mask;
 
-	memset(buf, 0, sizeof(buf));
-	if (syscall(SYS_statx, AT_FDCWD, path, 0, STATX_DIOALIGN_MASK, buf) < 0)
-		return fail(path, "statx");
-	memcpy(&mask, buf + STATX_OFF_MASK, sizeof(mask));
+	if (statx_raw(path, STATX_DIOALIGN_MASK, buf, &mask))
+		return 1;
 	if (!(mask & STATX_DIOALIGN_MASK)) {
 		fprintf(stderr, PROG ": %s: statx did not report STATX_DIOALIGN\n", path);
 		return 1;
 	}
-	memcpy(&mem_align, buf + STATX_OFF_DIO_MEM_ALIGN, sizeof(mem_align));
-	memcpy(&offset_align, buf + STATX_OFF_DIO_OFFSET_ALIGN, sizeof(offset_align));
-	printf("%" PRIu32 " %" PRIu32 "\n", mem_align, offset_align);
-	return 0;
+	return print_pair(buf, STATX_OFF_DIO_MEM_ALIGN, STATX_OFF_DIO_OFFSET_ALIGN);
 }
 
 /*
@@ -291,20 +308,15 @@ static int cmd_statx(const char *path)
 static int cmd_statx_read(const char *path)
 {
 	unsigned char buf[STATX_BUF_SIZE] __attribute__((aligned(8)));
-	uint32_t mask, mem_align, read_align;
+	uint32_t mask;
 
-	memset(buf, 0, sizeof(buf));
-	if (syscall(SYS_statx, AT_FDCWD, path, 0, STATX_DIO_READ_ALIGN_MASK, buf) < 0)
-		return fail(path, "statx");
-	memcpy(&mask, buf + STATX_OFF_MASK, sizeof(mask));
+	if (statx_raw(path, STATX_DIO_READ_ALIGN_MASK, buf, &mask))
+		return 1;
 	if (!(mask & STATX_DIO_READ_ALIGN_MASK)) {
 		printf("unreported\n");
 		return 0;
 	}
-	memcpy(&mem_align, buf + STATX_OFF_DIO_MEM_ALIGN, sizeof(mem_align));
-	memcpy(&read_align, buf + STATX_OFF_DIO_READ_OFFSET_ALIGN, sizeof(read_align));
-	printf("%" PRIu32 " %" PRIu32 "\n", mem_align, read_align);
-	return 0;
+	return print_pair(buf, STATX_OFF_DIO_MEM_ALIGN, STATX_OFF_DIO_READ_OFFSET_ALIGN);
 }
 
 /*

@@ -136,13 +136,18 @@ dio_cached() {
 	umount "$b"
 }
 
-@test "FUSE (fuse2fs): no STATX_DIOALIGN, so the verdict is unknown and EXPLAIN names FUSE" {
+# fuse2fs_mount NAME OPTIONS: a fresh ext4 image served by fuse2fs on $WORK/NAME
+fuse2fs_mount() {
 	needs fuse2fs fuse2fs
 	[ -e /dev/fuse ] || skip "no /dev/fuse"
-	truncate -s 64M "$WORK/fuse.img"
-	mkfs.ext4 -q -F "$WORK/fuse.img"
-	mkdir -p "$WORK/fuse"
-	fuse2fs "$WORK/fuse.img" "$WORK/fuse" -o fakeroot
+	truncate -s 64M "$WORK/$1.img"
+	mkfs.ext4 -q -F "$WORK/$1.img"
+	mkdir -p "$WORK/$1"
+	fuse2fs "$WORK/$1.img" "$WORK/$1" -o "$2"
+}
+
+@test "FUSE (fuse2fs): no STATX_DIOALIGN, so the verdict is unknown and EXPLAIN names FUSE" {
+	fuse2fs_mount fuse fakeroot
 	local f=$WORK/fuse/file
 	"$PAGECACHE" dio-write "$f" 1
 	run "$PAGECACHE" statx "$f"
@@ -158,12 +163,7 @@ dio_cached() {
 }
 
 @test "FUSE with direct_io: no mapping for mincore, --probe measures with cachestat" {
-	needs fuse2fs fuse2fs
-	[ -e /dev/fuse ] || skip "no /dev/fuse"
-	truncate -s 64M "$WORK/fusedio.img"
-	mkfs.ext4 -q -F "$WORK/fusedio.img"
-	mkdir -p "$WORK/fusedio"
-	fuse2fs "$WORK/fusedio.img" "$WORK/fusedio" -o fakeroot,direct_io
+	fuse2fs_mount fusedio fakeroot,direct_io
 	local f=$WORK/fusedio/file
 	head -c 1M /dev/urandom >"$f"
 	# the helper's own count (cachestat): libfuse's direct_io caches nothing
