@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Per-file direct I/O report.  A kernel with blkcryptadm's patches answers
- * FS_IOC_GET_DIO_INFO on ext4 and f2fs: its verdict, reason, crypto
- * implementation and key status are taken as they are and marked
- * BCA_SOURCE_KERNEL.  On a stock kernel (ENOTTY), for files that cannot be
- * opened (encrypted without the key), on other filesystems, or when the
- * environment sets BCA_NO_KERNEL_IOCTL=1, the verdict is inferred from statx
- * (STATX_DIOALIGN), the fscrypt policy, the key status, the superblock
- * options in mountinfo and the device's crypto profile in sysfs, and marked
- * BCA_SOURCE_INFERRED.
+ * Per-file direct I/O report.  On a kernel with blkcryptadm's patches, ext4
+ * and f2fs answer FS_IOC_GET_ENCRYPTION_IMPL: who encrypts the contents and
+ * why not blk-crypto (as fscrypt chose when the key was set up), the key
+ * status, and the filesystem's reasons for serving O_DIRECT reads or writes
+ * from the page cache (from the function its I/O path consults).  With
+ * statx, whose alignments come from the same decision, that is the report,
+ * marked BCA_SOURCE_KERNEL.  On a stock kernel (ENOTTY), for files that
+ * cannot be opened (encrypted without the key), on other filesystems, or
+ * when the environment sets BCA_NO_KERNEL_IOCTL=1, the verdict is inferred
+ * from statx (STATX_DIOALIGN), the fscrypt policy, the key status, the
+ * superblock options in mountinfo and the device's crypto profile in sysfs,
+ * and marked BCA_SOURCE_INFERRED.
  */
 #include "config.h"
 
@@ -34,10 +37,10 @@ struct bca_file {
 	struct bca_facts in;		/* what the inference starts from */
 	struct bca_verdict v;
 	enum bca_source source;
-	bool kernel_known;		/* FS_IOC_GET_DIO_INFO answered */
+	bool kernel_known;		/* FS_IOC_GET_ENCRYPTION_IMPL answered */
 	const char *mountpoint;
 	/* not cleared between queries: filled before use */
-	struct fs_dio_info kinfo;
+	struct fscrypt_get_impl_arg kinfo;
 	char devname[64];
 };
 
@@ -79,19 +82,8 @@ static void note_mount(struct bca_ctx *ctx, struct bca_file *f, pid_t ns_pid)
 		f->devname[0] = '\0';
 }
 
-/* The kernel's enums are the library's, number for number. */
-_Static_assert(FS_DIO_REASON_NOT_REGULAR == BCA_REASON_NOT_REGULAR &&
-	       FS_DIO_REASON_KEY_ABSENT == BCA_REASON_KEY_ABSENT &&
-	       FS_DIO_REASON_DEVICE_NO_CRYPTO == BCA_REASON_DEVICE_NO_CRYPTO &&
-	       FS_DIO_REASON_UNKNOWN == BCA_REASON_UNKNOWN &&
-	       FS_DIO_REASON_UNKNOWN + 1 == BCA_REASON_LAST, "reason numbering");
-_Static_assert(FS_DIO_CRYPTO_FS_LAYER == BCA_CRYPTO_FS_LAYER &&
-	       FS_DIO_CRYPTO_INLINE_HW == BCA_CRYPTO_INLINE_HW &&
-	       FS_DIO_CRYPTO_INLINE_FALLBACK == BCA_CRYPTO_INLINE_FALLBACK &&
-	       FS_DIO_CRYPTO_UNKNOWN == BCA_CRYPTO_UNKNOWN, "crypto numbering");
-
 /*
- * Where FS_IOC_GET_DIO_INFO is worth asking: only ext4 and f2fs implement
+ * Where FS_IOC_GET_ENCRYPTION_IMPL is worth asking: only ext4 and f2fs implement
  * it, and after one ENOTTY from a filesystem type (a kernel without the
  * patch) the context stops asking it, so that scans on a stock kernel open
  * no file that statx alone answers.  The slot holds 0 unknown, 1 answered,
@@ -108,21 +100,20 @@ static int *kernel_ioctl_slot(struct bca_ctx *ctx, const char *fstype)
 	return NULL;
 }
 
-/* Asks the kernel (FS_IOC_GET_DIO_INFO) about the open file fd. */
+/* Asks the kernel (FS_IOC_GET_ENCRYPTION_IMPL) about the open file fd. */
 static void ask_kernel(struct bca_ctx *ctx, struct bca_file *f, int *state, int fd)
 {
 	memset(&f->kinfo, 0, sizeof(f->kinfo));
-	f->kinfo.size = sizeof(f->kinfo);
-	if (ioctl(fd, FS_IOC_GET_DIO_INFO, &f->kinfo) == 0) {
+	if (ioctl(fd, FS_IOC_GET_ENCRYPTION_IMPL, &f->kinfo) == 0) {
 		*state = 1;
 		f->kernel_known = true;
 		return;
 	}
 	if (errno == ENOTTY) {
 		*state = -1;
-		bca_dbg(ctx, "%s: no FS_IOC_GET_DIO_INFO: inferring", f->in.fstype);
+		bca_dbg(ctx, "%s: no FS_IOC_GET_ENCRYPTION_IMPL: inferring", f->in.fstype);
 	} else {
-		bca_dbg(ctx, "FS_IOC_GET_DIO_INFO: %s", bca_strerror(-errno));
+		bca_dbg(ctx, "FS_IOC_GET_ENCRYPTION_IMPL: %s", bca_strerror(-errno));
 	}
 }
 
@@ -229,37 +220,81 @@ static void infer(struct bca_ctx *ctx, struct bca_file *f)
 	bca_infer_verdict(in, &f->v);
 }
 
-/* The kernel's answer, field for field. */
+/*
+ * The library's one reason for the kernel's FSCRYPT_DIO_* bits, in the order
+ * ext4's ext4_dio_buffered() tests them; a file-layer encryption reason is
+ * the one fscrypt recorded when the key was set up.
+ */
+static enum bca_dio_reason kernel_reason(const struct fscrypt_get_impl_arg *k, uint32_t why)
+{
+	static const enum bca_dio_reason impl_reasons[] = {
+		[FSCRYPT_IMPL_REASON_NOT_BUILT] = BCA_REASON_NO_INLINECRYPT,
+		[FSCRYPT_IMPL_REASON_NO_INLINECRYPT] = BCA_REASON_NO_INLINECRYPT,
+		[FSCRYPT_IMPL_REASON_IV_INO_LBLK_32] = BCA_REASON_IV_INO_LBLK_32_BLOCKSIZE,
+		[FSCRYPT_IMPL_REASON_DEVICE] = BCA_REASON_DEVICE_NO_CRYPTO,
+	};
+
+	if (why & FSCRYPT_DIO_VERITY)
+		return BCA_REASON_VERITY;
+	if (why & FSCRYPT_DIO_DATA_JOURNAL)
+		return BCA_REASON_DATA_JOURNAL;
+	if (why & FSCRYPT_DIO_INLINE_DATA)
+		return BCA_REASON_INLINE_DATA;
+	if (why & FSCRYPT_DIO_ENCRYPTION) {
+		if (k->impl_reason < BCA_ARRAY_SIZE(impl_reasons) && impl_reasons[k->impl_reason])
+			return impl_reasons[k->impl_reason];
+		return BCA_REASON_UNKNOWN;
+	}
+	if (why & (FSCRYPT_DIO_COMPRESSION | FSCRYPT_DIO_ZONED | FSCRYPT_DIO_FILESYSTEM |
+		   FSCRYPT_DIO_ATOMIC))
+		return BCA_REASON_FS_NO_DIO;
+	return why ? BCA_REASON_UNKNOWN : BCA_REASON_NONE;
+}
+
+/*
+ * The kernel's answer: buffered when reads or writes would use the page
+ * cache (writes that only fill holes of an ext4 file without extents do
+ * not count: the file's other writes are direct), refused when direct
+ * writes fail, direct otherwise.  The alignments stay statx's.
+ */
 static void kernel_verdict(struct bca_file *f)
 {
-	static const enum bca_dio_verdict verdicts[] = {
-		[FS_DIO_UNSUPPORTED] = BCA_DIO_NO,
-		[FS_DIO_SUPPORTED] = BCA_DIO_YES,
-		[FS_DIO_BUFFERED] = BCA_DIO_BUFFERED,
+	static const enum bca_crypto_impl impls[] = {
+		[FSCRYPT_IMPL_NONE] = BCA_CRYPTO_NONE,
+		[FSCRYPT_IMPL_FS_LAYER] = BCA_CRYPTO_FS_LAYER,
+		[FSCRYPT_IMPL_INLINE_HW] = BCA_CRYPTO_INLINE_HW,
+		[FSCRYPT_IMPL_INLINE_FALLBACK] = BCA_CRYPTO_INLINE_FALLBACK,
 	};
 	static const enum bca_key_status keys[] = {
-		[FS_DIO_KEY_NONE] = BCA_KEY_NOT_APPLICABLE,
-		[FS_DIO_KEY_PRESENT] = BCA_KEY_PRESENT,
-		[FS_DIO_KEY_ABSENT] = BCA_KEY_ABSENT,
+		[0] = BCA_KEY_NOT_APPLICABLE,
+		[FSCRYPT_KEY_STATUS_ABSENT] = BCA_KEY_ABSENT,
+		[FSCRYPT_KEY_STATUS_PRESENT] = BCA_KEY_PRESENT,
+		[FSCRYPT_KEY_STATUS_INCOMPLETELY_REMOVED] = BCA_KEY_INCOMPLETELY_REMOVED,
 	};
-	const struct fs_dio_info *k = &f->kinfo;
-	struct bca_statx *st = &f->in.stx;
+	const struct fscrypt_get_impl_arg *k = &f->kinfo;
+	uint32_t buffered = k->dio_read_buffered | (k->dio_write_buffered & ~FSCRYPT_DIO_HOLES);
 
 	f->source = BCA_SOURCE_KERNEL;
-	f->v.verdict = k->dio < BCA_ARRAY_SIZE(verdicts) ? verdicts[k->dio] : BCA_DIO_UNKNOWN;
-	f->v.reason = k->reason < BCA_REASON_LAST ? (enum bca_dio_reason)k->reason
-						  : BCA_REASON_UNKNOWN;
-	f->v.crypto = k->crypto_impl < BCA_CRYPTO_LAST ? (enum bca_crypto_impl)k->crypto_impl
-						       : BCA_CRYPTO_UNKNOWN;
+	f->v.crypto = k->impl < BCA_ARRAY_SIZE(impls) ? impls[k->impl] : BCA_CRYPTO_UNKNOWN;
 	f->in.key = k->key_status < BCA_ARRAY_SIZE(keys) ? keys[k->key_status] : BCA_KEY_UNKNOWN;
+	/* a v1 key from a process keyring: the open needed it */
+	if (f->in.pol.version && f->in.key == BCA_KEY_NOT_APPLICABLE)
+		f->in.key = S_ISREG(f->in.stx.stx_mode) ? BCA_KEY_PRESENT : BCA_KEY_UNKNOWN;
 	/* a directory has no contents encryption, but it is encrypted */
 	if (f->in.pol.version && f->v.crypto == BCA_CRYPTO_NONE)
 		f->v.crypto = BCA_CRYPTO_UNKNOWN;
-	/* the same values as statx reports, from the same decision */
-	if (S_ISREG(st->stx_mode)) {
-		st->stx_mask |= STATX_DIOALIGN;
-		st->stx_dio_mem_align = k->dio_mem_align;
-		st->stx_dio_offset_align = k->dio_offset_align;
+	if (!S_ISREG(f->in.stx.stx_mode)) {
+		f->v.verdict = BCA_DIO_NO;
+		f->v.reason = BCA_REASON_NOT_REGULAR;
+	} else if (buffered) {
+		f->v.verdict = BCA_DIO_BUFFERED;
+		f->v.reason = kernel_reason(k, buffered);
+	} else if (k->dio_write_refused) {
+		f->v.verdict = BCA_DIO_NO;
+		f->v.reason = kernel_reason(k, k->dio_write_refused);
+	} else {
+		f->v.verdict = BCA_DIO_YES;
+		f->v.reason = BCA_REASON_NONE;
 	}
 }
 

@@ -51,7 +51,7 @@ struct bca_ctx {
 	char dm_error[512];
 	/* BCA_NO_KERNEL_IOCTL, read once in bca_new() */
 	bool no_kernel_ioctl;
-	/* FS_IOC_GET_DIO_INFO per filesystem type: 0 unknown, 1 answered, -1 ENOTTY */
+	/* FS_IOC_GET_ENCRYPTION_IMPL per filesystem type: 0 unknown, 1 answered, -1 ENOTTY */
 	int kernel_ioctl_state[2];
 };
 

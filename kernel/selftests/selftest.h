@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What the ioctl selftests (dio_info, blk_crypto_profile) share: both
- * check an extensible "size in, size out" structure the same way, and
- * both are `PROG show|abi PATH` programs.  Define PROG before including.
+ * What the ioctl selftests share (enc_impl, built 64-bit and 32-bit, and
+ * any later one): opening, byte checks of an extensible structure, EFAULT
+ * checks and the `PROG show|abi PATH` shape.  Define PROG before including.
  */
 #ifndef BCA_SELFTEST_H
 #define BCA_SELFTEST_H

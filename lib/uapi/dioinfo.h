@@ -4,14 +4,16 @@
  * (kernel/patches/, on Linux 6.12), for building against headers that lack
  * it (Debian 12's are 6.1's).  Must match the patches byte for byte:
  *
- *   FS_IOC_GET_DIO_INFO  per-file direct I/O status (ext4, f2fs)
- *   RWF_DIO_STRICT       preadv2/pwritev2: fail with EOPNOTSUPP instead of
- *                        serving O_DIRECT from the page cache
+ *   FS_IOC_GET_ENCRYPTION_IMPL  per-file: who encrypts the contents, why
+ *                               not blk-crypto, key status, and why ext4 or
+ *                               f2fs would serve O_DIRECT from the page cache
+ *   RWF_DIO_STRICT              preadv2/pwritev2: fail with EOPNOTSUPP
+ *                               instead of serving O_DIRECT from the page cache
  *
- * (What they add for block devices is in sysfs: queue/crypto_fallback and
- * queue/crypto/passthrough, read by blkstack.c.)
- * A kernel without the patches answers the ioctl with ENOTTY and the flag
- * with EOPNOTSUPP (unknown RWF_* flag).
+ * (STATX_DIO_READ_ALIGN is in statx.c; what the series adds for block
+ * devices is in sysfs: queue/crypto_fallback and queue/crypto/passthrough,
+ * read by blkstack.c.)  A kernel without the patches answers the ioctl with
+ * ENOTTY and the flag with EOPNOTSUPP (unknown RWF_* flag).
  */
 #ifndef BCA_UAPI_DIOINFO_H
 #define BCA_UAPI_DIOINFO_H
@@ -19,54 +21,41 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#ifndef FS_IOC_GET_DIO_INFO
-struct fs_dio_info {
-	__u32 size;		/* in: bytes the caller knows; out: bytes written */
-	__u32 flags;		/* in: must be 0 */
-	__u8 dio;		/* out: FS_DIO_* */
-	__u8 reason;		/* out: FS_DIO_REASON_* */
-	__u8 crypto_impl;	/* out: FS_DIO_CRYPTO_* */
-	__u8 key_status;	/* out: FS_DIO_KEY_* */
-	__u8 contents_mode;	/* out: FSCRYPT_MODE_*, 0 when not encrypted */
-	__u8 dun_bytes;		/* out: bytes of data unit number blk-crypto needs */
-	__u8 __reserved0[2];	/* must be zero */
-	__u32 data_unit_size;	/* out: encryption data unit size in bytes, or 0 */
-	__u32 dio_mem_align;	/* out: as statx stx_dio_mem_align, 0: no DIO */
-	__u32 dio_offset_align;	/* out: as statx stx_dio_offset_align, 0: no DIO */
-	__u32 __reserved1;	/* must be zero */
-	__u64 __reserved2[4];	/* must be zero */
+#ifndef FS_IOC_GET_ENCRYPTION_IMPL
+struct fscrypt_get_impl_arg {
+	__u64 flags;			/* in: must be 0 */
+	__u32 impl;			/* FSCRYPT_IMPL_* */
+	__u32 impl_reason;		/* FSCRYPT_IMPL_REASON_* */
+	__u32 key_status;		/* FSCRYPT_KEY_STATUS_*, or 0 */
+	__u32 dio_read_buffered;	/* FSCRYPT_DIO_* */
+	__u32 dio_write_buffered;	/* FSCRYPT_DIO_* */
+	__u32 dio_write_refused;	/* FSCRYPT_DIO_* */
 };
 
-#define FS_DIO_INFO_SIZE_VER0	64
+#define FSCRYPT_GET_IMPL_ARG_SIZE_VER0	32
 
-#define FS_DIO_UNSUPPORTED	0
-#define FS_DIO_SUPPORTED	1
-#define FS_DIO_BUFFERED		2
+#define FSCRYPT_IMPL_NONE		0
+#define FSCRYPT_IMPL_FS_LAYER		1
+#define FSCRYPT_IMPL_INLINE_HW		2
+#define FSCRYPT_IMPL_INLINE_FALLBACK	3
 
-#define FS_DIO_REASON_NONE			0
-#define FS_DIO_REASON_NOT_REGULAR		1
-#define FS_DIO_REASON_NO_INLINECRYPT		2
-#define FS_DIO_REASON_KEY_ABSENT		3
-#define FS_DIO_REASON_MODE_NO_INLINE		4
-#define FS_DIO_REASON_IV_INO_LBLK_32_BLOCKSIZE	5
-#define FS_DIO_REASON_VERITY			6
-#define FS_DIO_REASON_DATA_JOURNAL		7
-#define FS_DIO_REASON_INLINE_DATA		8
-#define FS_DIO_REASON_FS_NO_DIO			9
-#define FS_DIO_REASON_DEVICE_NO_CRYPTO		10
-#define FS_DIO_REASON_UNKNOWN			11
+#define FSCRYPT_IMPL_REASON_NONE		0
+#define FSCRYPT_IMPL_REASON_NOT_BUILT		1
+#define FSCRYPT_IMPL_REASON_NO_INLINECRYPT	2
+#define FSCRYPT_IMPL_REASON_IV_INO_LBLK_32	3
+#define FSCRYPT_IMPL_REASON_DEVICE		4
 
-#define FS_DIO_CRYPTO_NONE		0
-#define FS_DIO_CRYPTO_FS_LAYER		1
-#define FS_DIO_CRYPTO_INLINE_HW		2
-#define FS_DIO_CRYPTO_INLINE_FALLBACK	3
-#define FS_DIO_CRYPTO_UNKNOWN		4
+#define FSCRYPT_DIO_ENCRYPTION		0x00000001
+#define FSCRYPT_DIO_VERITY		0x00000002
+#define FSCRYPT_DIO_DATA_JOURNAL	0x00000004
+#define FSCRYPT_DIO_INLINE_DATA		0x00000008
+#define FSCRYPT_DIO_HOLES		0x00000010
+#define FSCRYPT_DIO_COMPRESSION		0x00000020
+#define FSCRYPT_DIO_ZONED		0x00000040
+#define FSCRYPT_DIO_FILESYSTEM		0x00000080
+#define FSCRYPT_DIO_ATOMIC		0x00000100
 
-#define FS_DIO_KEY_NONE		0
-#define FS_DIO_KEY_PRESENT	1
-#define FS_DIO_KEY_ABSENT	2
-
-#define FS_IOC_GET_DIO_INFO	_IOWR('f', 64, struct fs_dio_info)
+#define FS_IOC_GET_ENCRYPTION_IMPL	_IOWR(0x15, 4, struct fscrypt_get_impl_arg)
 #endif
 
 #ifndef RWF_DIO_STRICT

@@ -235,7 +235,7 @@ query() {
 		"$BLKCRYPT_QUERY" file -R -s -P "$tree"
 	[ "$status" -eq 0 ]
 	assert_eq "$output" 'DIO="yes" REASON="" COUNT="300"'
-	# opens of the tree's regular files: at most the one FS_IOC_GET_DIO_INFO
+	# opens of the tree's regular files: at most the one FS_IOC_GET_ENCRYPTION_IMPL
 	# probe that tells a stock kernel from a patched one
 	n=$(grep -c "$tree/[ab]/f\\|\"f[0-9]*\"" "$BATS_TEST_TMPDIR/trace" || true)
 	[ "$n" -le 1 ] || { grep "\"f[0-9]*\"" "$BATS_TEST_TMPDIR/trace" | head >&2; return 1; }

@@ -1,25 +1,37 @@
 #!/usr/bin/env bats
-# The three interfaces on f2fs: FS_IOC_GET_DIO_INFO, the kernel/inference
-# agreement, and RWF_DIO_STRICT.
+# The three interfaces on f2fs: FS_IOC_GET_ENCRYPTION_IMPL, the
+# kernel/inference agreement, and RWF_DIO_STRICT.
 
 load uapi_helpers
 
-@test "f2fs: dio_info ABI, plain and encrypted files with and without inlinecrypt" {
+@test "f2fs: enc_impl ABI, plain and encrypted files with and without inlinecrypt" {
 	f2fs_with_enc inlinecrypt
-	run "$DIO_INFO" abi "$MNT/enc/file"
+	run "$ENC_IMPL" abi "$MNT/enc/file"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	dio_info_is "$MNT/plain" dio=1 reason=0 crypto_impl=0 key_status=0 \
-		dio_mem_align=4096 dio_offset_align=4096
-	dio_info_is "$MNT/enc/file" dio=1 reason=0 crypto_impl=3 key_status=1 \
-		contents_mode=1 data_unit_size=4096 dio_mem_align=4096 dio_offset_align=4096
-	dio_info_is "$MNT/enc" dio=0 reason=1 key_status=1
+	impl_is "$MNT/plain" impl=0 key_status=0 read_buffered=0 write_buffered=0
+	impl_is "$MNT/enc/file" impl=3 impl_reason=0 key_status=2 read_buffered=0 \
+		write_buffered=0
+	impl_is "$MNT/enc" impl=0 key_status=2
 	umount "$MNT"
 	mount "$DISK" "$MNT"
-	dio_info_is "$MNT/enc" dio=0 reason=1 key_status=2 contents_mode=1
+	impl_is "$MNT/enc" impl=0 key_status=1
 	vm_fscrypt_add_key "$MNT" "$KEY" >/dev/null
-	dio_info_is "$MNT/enc/file" dio=2 reason=2 crypto_impl=1 key_status=1 \
-		dio_mem_align=0 dio_offset_align=0
+	impl_is "$MNT/enc/file" impl=1 impl_reason=2 key_status=2 read_buffered=0x1 \
+		write_buffered=0x1
+}
+
+@test "f2fs: inline data makes reads buffered, not writes; O_DIRECT agrees" {
+	local pc
+	pc=$(vm_helper pagecache)
+	mkfs.f2fs -q -f -O extra_attr,inode_checksum "$DISK"
+	vm_mount "$DISK" "$MNT" inline_data
+	printf 'tiny' >"$MNT/tiny"
+	sync
+	impl_is "$MNT/tiny" read_buffered=0x8 write_buffered=0
+	"$pc" drop "$MNT/tiny"
+	"$pc" dio-read "$MNT/tiny" 1 || true
+	[ "$("$pc" resident "$MNT/tiny")" -gt 0 ]
 }
 
 @test "f2fs: blkcrypt-query kernel and inference agree" {

@@ -1,5 +1,5 @@
 # Shared by the uAPI suites (tests/vm/uapi-*.bats): the uAPI added by
-# kernel/patches, FS_IOC_GET_DIO_INFO and RWF_DIO_STRICT,
+# kernel/patches, FS_IOC_GET_ENCRYPTION_IMPL and RWF_DIO_STRICT,
 # through the C selftests in kernel/selftests/ and libblkcryptadm's use of
 # them (blkcrypt-query, SOURCE kernel vs inferred).  One file per interface
 # so that vm-tests can share them out between guests.
@@ -12,18 +12,18 @@ setup() {
 	DISK=$(vm_disk fs)
 	MNT=$BATS_TEST_TMPDIR/mnt
 	SELFTESTS=${BCA_BUILDDIR:?}/kernel/selftests
-	DIO_INFO=$SELFTESTS/dio_info
+	ENC_IMPL=$SELFTESTS/enc_impl
 	BQ=$(vm_tool blkcrypt-query)
-	[[ -x "$DIO_INFO" ]] || { echo "$DIO_INFO not built (make check)" >&2; return 1; }
+	[[ -x "$ENC_IMPL" ]] || { echo "$ENC_IMPL not built (make check)" >&2; return 1; }
 }
 
 teardown() { vm_teardown; }
 
-# dio_info_is PATH NAME=VALUE...: FS_IOC_GET_DIO_INFO reports these values.
-dio_info_is() {
+# impl_is PATH NAME=VALUE...: FS_IOC_GET_ENCRYPTION_IMPL reports these values.
+impl_is() {
 	local path=$1 out want bad=0
 	shift
-	out=$("$DIO_INFO" show "$path") || return 1
+	out=$("$ENC_IMPL" show "$path") || return 1
 	for want in "$@"; do
 		# a pattern match, not grep: one exec per field adds up under TCG
 		if [[ $'\n'"$out"$'\n' != *$'\n'"$want"$'\n'* ]]; then
