@@ -220,14 +220,14 @@ int bca_file_probe(struct bca_ctx *ctx, int dirfd, const char *path,
 enum bca_probe_strict {
 	BCA_PROBE_STRICT_UNAVAILABLE = 0,	/* the kernel has no RWF_DIO_STRICT */
 	BCA_PROBE_STRICT_ACCEPTED,	/* strict O_DIRECT went through */
-	BCA_PROBE_STRICT_REFUSED,	/* EOPNOTSUPP: the page cache would have served it */
-	BCA_PROBE_STRICT_UNSUPPORTED,	/* the filesystem does not implement the flag */
+	BCA_PROBE_STRICT_REFUSED,	/* ENOTBLK: the page cache would have served it */
+	BCA_PROBE_STRICT_UNSUPPORTED,	/* EOPNOTSUPP: the file does not honour the flag */
 };
 
 /*
  * As bca_file_probe(), first with RWF_DIO_STRICT (kernels with blkcryptadm's
  * patches; pretended absent with BCA_NO_KERNEL_IOCTL=1): a refusal
- * (EOPNOTSUPP) proves the silent fallback without relying on mincore.
+ * (ENOTBLK) proves the silent fallback without relying on mincore.
  * After a refusal, or without the flag, plain O_DIRECT is measured as by
  * bca_file_probe(); *verdict is BCA_DIO_BUFFERED after a refusal unless
  * that measurement shows real direct I/O (then *strict says UNSUPPORTED).

@@ -8,8 +8,10 @@
  * is left behind even if we die or the filesystem refuses O_DIRECT.
  *
  * The strict probe first tries RWF_DIO_STRICT (blkcryptadm's kernel patches):
- * the kernel then refuses with EOPNOTSUPP what it would serve from the page
+ * the kernel then refuses with ENOTBLK what it would serve from the page
  * cache, which proves the fallback without writing through the page cache.
+ * EOPNOTSUPP means the file does not honour the flag; plain O_DIRECT is
+ * measured then.
  */
 #include "config.h"
 
@@ -169,8 +171,9 @@ static int probe_fd(int fd, int rwf, enum bca_dio_verdict *verdict, uint64_t *ca
 		return -ENOMEM;
 	memset(buf, 0x5a, PROBE_SIZE);
 	n = rw_at0(fd, true, buf, rwf);
-	if (n < 0 && (errno == EINVAL || errno == EOPNOTSUPP)) {
-		rc = errno == EINVAL ? 0 : -EOPNOTSUPP;
+	if (n < 0 && (errno == EINVAL || errno == EOPNOTSUPP || (rwf && errno == ENOTBLK))) {
+		/* EINVAL: no O_DIRECT; the others are the strict flag's answers */
+		rc = errno == EINVAL ? 0 : -errno;
 		*verdict = BCA_DIO_NO;
 		free(buf);
 		return rc;
@@ -294,20 +297,18 @@ BCA_EXPORT int bca_file_probe_strict(struct bca_ctx *ctx, int dirfd, const char 
 	if (strict_known(ctx)) {
 		rc = probe_path(ctx, dirfd, path, RWF_DIO_STRICT, verdict, &cached);
 		how = BCA_PROBE_STRICT_ACCEPTED;
+		if (rc == -ENOTBLK) {
+			/* the kernel said it would use the page cache */
+			how = BCA_PROBE_STRICT_REFUSED;
+			*verdict = BCA_DIO_BUFFERED;
+			rc = 0;
+		} else if (rc == -EOPNOTSUPP) {
+			how = BCA_PROBE_STRICT_UNSUPPORTED;
+		}
 	}
 	if (rc == -EOPNOTSUPP) {
-		/*
-		 * Refused, or never tried: measure plain O_DIRECT.  Real direct
-		 * I/O after a refusal means the filesystem does not implement
-		 * the flag (it did not opt in), not that it would fall back.
-		 */
-		if (how == BCA_PROBE_STRICT_ACCEPTED)
-			how = BCA_PROBE_STRICT_REFUSED;
+		/* not honoured, or never tried: measure plain O_DIRECT */
 		rc = probe_path(ctx, dirfd, path, 0, verdict, &cached);
-		if (rc == 0 && how == BCA_PROBE_STRICT_REFUSED && *verdict == BCA_DIO_YES)
-			how = BCA_PROBE_STRICT_UNSUPPORTED;
-		if (rc == 0 && how == BCA_PROBE_STRICT_REFUSED)
-			*verdict = BCA_DIO_BUFFERED;
 	}
 	if (rc < 0)
 		return rc;

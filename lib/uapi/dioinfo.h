@@ -7,8 +7,9 @@
  *   FS_IOC_GET_ENCRYPTION_IMPL  per-file: who encrypts the contents, why
  *                               not blk-crypto, key status, and why ext4 or
  *                               f2fs would serve O_DIRECT from the page cache
- *   RWF_DIO_STRICT              preadv2/pwritev2: fail with EOPNOTSUPP
- *                               instead of serving O_DIRECT from the page cache
+ *   RWF_DIO_STRICT              preadv2/pwritev2/aio/io_uring: fail with
+ *                               ENOTBLK instead of serving O_DIRECT from
+ *                               the page cache (EOPNOTSUPP: not honoured)
  *
  * (STATX_DIO_READ_ALIGN is in statx.c; what the series adds for block
  * devices is in sysfs: queue/crypto_fallback and queue/crypto/passthrough,
@@ -59,7 +60,7 @@ struct fscrypt_get_impl_arg {
 #endif
 
 #ifndef RWF_DIO_STRICT
-#define RWF_DIO_STRICT		0x00008000
+#define RWF_DIO_STRICT		0x00000200
 #endif
 
 #endif /* BCA_UAPI_DIOINFO_H */

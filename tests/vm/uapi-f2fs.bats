@@ -45,15 +45,25 @@ load uapi_helpers
 
 @test "f2fs: strict O_DIRECT refused where f2fs falls back, real direct I/O otherwise" {
 	f2fs_with_enc
-	strict_is write "$MNT/enc/new" 4096 'result=EOPNOTSUPP cached=0'
+	strict_is write "$MNT/enc/new" 4096 'result=ENOTBLK cached=0'
 	# f2fs falls back for 512-aligned requests even on plain files
-	strict_is write "$MNT/new" 512 'result=EOPNOTSUPP cached=0'
+	strict_is write "$MNT/new" 512 'result=ENOTBLK cached=0'
 	strict_is write "$MNT/new" 4096 'result=65536 cached=0'
-	strict_is read "$MNT/new" 512 'result=EOPNOTSUPP cached=0'
+	strict_is read "$MNT/new" 512 'result=ENOTBLK cached=0'
 	strict_is read "$MNT/new" 4096 'result=65536 cached=0'
 	umount "$MNT"
 	mount -o inlinecrypt "$DISK" "$MNT"
 	vm_fscrypt_add_key "$MNT" "$KEY" >/dev/null
 	strict_is write "$MNT/enc/new2" 4096 'result=65536 cached=0'
-	strict_is read "$MNT/enc/new2" 512 'result=EOPNOTSUPP cached=0'
+	strict_is read "$MNT/enc/new2" 512 'result=ENOTBLK cached=0'
+}
+
+@test "f2fs: a refused strict write leaves size, mtime and ctime alone" {
+	local before
+	f2fs_with_enc
+	echo 3 >/proc/sys/vm/drop_caches
+	before=$(stat -c '%s %.9Y %.9Z' "$MNT/enc/file")
+	sleep 0.05
+	strict_is write "$MNT/enc/file" 4096 'result=ENOTBLK cached=0'
+	[ "$(stat -c '%s %.9Y %.9Z' "$MNT/enc/file")" = "$before" ]
 }
