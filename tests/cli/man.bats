@@ -13,6 +13,10 @@ lint() {
 @test "fscryptctl-dio.8 is lint-clean" { lint fscryptctl-dio.8; }
 @test "dmcrypt-inline.8 is lint-clean" { lint dmcrypt-inline.8; }
 @test "libblkcryptadm.3 is lint-clean" { lint libblkcryptadm.3; }
+@test "the kernel series' man-page text is lint-clean" {
+	lint ../kernel/man/FS_IOC_GET_ENCRYPTION_IMPL.2const
+	lint ../kernel/man/RWF_DIO_STRICT.2
+}
 
 @test "every tool's page has an EXIT STATUS section" {
 	for page in blkcrypt-query.8 fscryptctl-dio.8 dmcrypt-inline.8; do
