@@ -430,6 +430,12 @@ BCA_EXPORT uint32_t bca_file_get_data_unit_size(const struct bca_file *f)
 					  : f->in.stx.stx_blksize;
 }
 
+bool bca_file_hole_writes_buffered(const struct bca_file *f)
+{
+	return f->kernel_known && f->v.verdict == BCA_DIO_YES &&
+	       (f->kinfo.dio_write_buffered & FSCRYPT_DIO_HOLES);
+}
+
 const struct bca_statx *bca_file_statx(const struct bca_file *f)
 {
 	return &f->in.stx;

@@ -69,6 +69,10 @@ BCA_EXPORT int bca_file_explain(const struct bca_file *f, char *buf, size_t size
 			 read_note(f, rbuf, sizeof(rbuf)),
 			 bca_file_get_policy_version(f) ?
 			 "; anything less aligned is served through the page cache" : "");
+		if (n >= 0 && (size_t)n < size && bca_file_hole_writes_buffered(f))
+			n += snprintf(buf + n, size - (size_t)n,
+				      "; writes that fill holes inside the file are served through "
+				      "the page cache (a file without extents)");
 		break;
 	case BCA_DIO_BUFFERED:
 		fstype = bca_file_get_fstype(f);

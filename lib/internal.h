@@ -100,6 +100,13 @@ bool bca_opt_has(const char *opts, const char *opt, const char **value);
 
 /* dio.c */
 const struct bca_statx *bca_file_statx(const struct bca_file *f);
+/*
+ * Direct writes the kernel (FS_IOC_GET_ENCRYPTION_IMPL) says are served
+ * through the page cache although the verdict is "yes": only those filling
+ * holes inside the file (ext4 without extents).  False without the kernel's
+ * answer.
+ */
+bool bca_file_hole_writes_buffered(const struct bca_file *f);
 /* A report without a context reference, for bca_file_query_into(); free() it. */
 struct bca_file *bca_file_new(void);
 /*

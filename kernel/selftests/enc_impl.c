@@ -7,6 +7,11 @@
  *   enc_impl show PATH    print the fields as NAME=VALUE lines
  *   enc_impl abi PATH     TAP: sizes through _IOC_SIZE, E2BIG, flags,
  *                         matching by type, number and direction, EFAULT
+ *   enc_impl atomic PATH  f2fs: start an atomic write on PATH (f2fs allows
+ *                         it only without O_DIRECT), then print what the
+ *                         ioctl says of it and what a 4 KiB O_DIRECT write
+ *                         through a second descriptor does:
+ *                         "write_refused=0x... write=<bytes or errno>"
  *
  * PATH is opened read-only.  Exit status: 0 success, 1 failure or a failed
  * test, 2 usage error.
@@ -149,7 +154,45 @@ static int cmd_abi(const char *path)
 	return done_testing();
 }
 
+#ifndef F2FS_IOC_START_ATOMIC_WRITE
+#define F2FS_IOC_START_ATOMIC_WRITE _IO(0xf5, 1)
+#endif
+
+/* What the kernel reports for an f2fs atomic-write file, and what it does. */
+static int cmd_atomic(const char *path)
+{
+	struct fscrypt_get_impl_arg a;
+	void *buf;
+	ssize_t n;
+	int fd = open(path, O_RDWR | O_CLOEXEC), dfd, rc;
+
+	if (fd < 0 || ioctl(fd, F2FS_IOC_START_ATOMIC_WRITE) < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	memset(&a, 0, sizeof(a));
+	rc = get(fd, &a);
+	dfd = open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	if (rc < 0 || dfd < 0 || posix_memalign(&buf, 4096, 4096)) {
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(rc < 0 ? -rc : errno));
+		return 1;
+	}
+	memset(buf, 0x5a, 4096);
+	n = pwrite(dfd, buf, 4096, 0);
+	if (n < 0)
+		printf("write_refused=%#x write=%s\n", a.dio_write_refused,
+		       errno == EOPNOTSUPP ? "EOPNOTSUPP" : strerror(errno));
+	else
+		printf("write_refused=%#x write=%zd\n", a.dio_write_refused, n);
+	free(buf);
+	close(dfd);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "atomic"))
+		return cmd_atomic(argv[2]);
 	return st_main(argc, argv, "PATH", cmd_show, cmd_abi);
 }

@@ -144,6 +144,9 @@ dirtied() { awk '$1 == "nr_dirtied" { print $2 }' /proc/vmstat; }
 	head -c 2M /dev/urandom >"$MNT/full"
 	sync
 	impl_is "$MNT/sparse" read_buffered=0 write_buffered=0x10 write_refused=0
+	run "$BQ" file -P -o DIO,EXPLAIN "$MNT/sparse"
+	echo "$output"
+	[[ "$output" == 'DIO="yes" EXPLAIN="'*'writes that fill holes inside the file are served through the page cache'* ]]
 	before=$(dirtied)
 	"$pc" dio-write "$MNT/sparse" 1
 	after=$(dirtied)

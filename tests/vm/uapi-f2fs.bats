@@ -67,3 +67,14 @@ load uapi_helpers
 	strict_is write "$MNT/enc/file" 4096 'result=ENOTBLK cached=0'
 	[ "$(stat -c '%s %.9Y %.9Z' "$MNT/enc/file")" = "$before" ]
 }
+
+@test "f2fs: an atomic-write file's direct writes are reported refused, and are" {
+	f2fs_with_enc
+	head -c 65536 /dev/urandom >"$MNT/atomic"
+	sync
+	impl_is "$MNT/atomic" write_refused=0
+	run "$ENC_IMPL" atomic "$MNT/atomic"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "write_refused=0x100 write=EOPNOTSUPP" ]
+}
