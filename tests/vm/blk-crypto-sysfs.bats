@@ -6,7 +6,7 @@
 # file on a disk without inline-encryption hardware gets real direct I/O
 # (nothing left in the page cache), which only blk-crypto-fallback can give.
 # (queue/crypto/passthrough needs a device with a profile: the emulated
-# hardware of the null_blk patch, issue 12; the parsing is unit-tested.)
+# hardware of the null_blk patch, tested in nullb-crypto.bats.)
 
 load vm_helpers
 

@@ -104,6 +104,12 @@ int for_dio_plan(const char *dir, struct bca_fscrypt_policy *pol)
 		       bca_dio_plan_get_max_dun_bits(p), bca_dio_plan_get_num_keyslots(p));
 		print_sizes(stdout, bca_dio_plan_get_device_data_unit_sizes(p));
 		puts(")");
+	} else if (bca_dio_plan_get_num_keyslots(p)) {
+		/* a profile, but not for this mode and data unit size */
+		printf("\tInline encryption: blk-crypto-fallback (the inline encryption hardware "
+		       "of %s cannot do %s with %u-byte data units; the kernel encrypts in "
+		       "software below the filesystem)\n", bca_dio_plan_get_device_name(p),
+		       bca_fscrypt_mode_name(pol->contents_mode), bca_dio_plan_get_data_unit_size(p));
 	} else {
 		printf("\tInline encryption: blk-crypto-fallback (%s has no inline encryption "
 		       "hardware; the kernel encrypts in software below the filesystem)\n",
