@@ -39,6 +39,20 @@ nullb_create() {
 	echo "/dev/$1"
 }
 
+# extents_sum DEV FILE: sha256 of the raw blocks of FILE's extents on DEV
+# (FIEMAP through filefrag, 4096-byte blocks), in file order; fails unless
+# the extents cover the file.
+extents_sum() {
+	local raw=$BATS_TEST_TMPDIR/extents
+	filefrag -v -b4096 "$2" | awk '$1 ~ /^[0-9]+:$/ { sub(/\.\..*/, "", $4); print $4, $6 }' |
+		while read -r start len; do
+			dd if="$1" bs=4096 skip="${start%:}" count="${len%:}" status=none
+		done >"$raw"
+	[ "$(stat -c %s "$raw")" -eq $(( ($(stat -c %s "$2") + 4095) / 4096 * 4096 )) ] ||
+		{ echo "extents of $2 do not cover it" >&2; return 1; }
+	sha256sum "$raw" | cut -d' ' -f1
+}
+
 # impl_of FILE: FS_IOC_GET_ENCRYPTION_IMPL's impl (2 hw, 3 fallback).
 impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 
@@ -94,6 +108,7 @@ impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 	[ "$("$PC" resident "$MNT/enc/file")" -eq 0 ]
 	"$PC" dio-write "$MNT/enc/dio" 1
 	[ "$("$PC" resident "$MNT/enc/dio")" -eq 0 ]
+	[ "$("$BQ" file --probe -P -o PROBE,CACHED "$MNT/enc/file")" = 'PROBE="yes" CACHED="0"' ]
 	echo 3 >/proc/sys/vm/drop_caches
 	cmp "$BATS_TEST_TMPDIR/data" "$MNT/enc/file"
 	[ "$(cat "$NULLB_CFG/bcanb2/crypto_programs")" -ge 1 ]
@@ -111,8 +126,8 @@ impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 	[ "$(cat "$NULLB_CFG/bcanb3/crypto_programs")" -eq 0 ]
 }
 
-@test "the stored bytes are ciphertext that the fallback and the fs layer decrypt alike" {
-	local dev key=$BATS_TEST_TMPDIR/key
+@test "the stored bytes are the ciphertext the fallback and the fs layer store, and read back either way" {
+	local dev hw key=$BATS_TEST_TMPDIR/key
 	dev=$(nullb_create bcanb4 "AES-256-XTS:4096")
 	vm_mkfs_ext4 "$dev"
 	mkdir -p "$MNT"
@@ -122,7 +137,9 @@ impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 	vm_fscrypt_dir "$MNT" "$MNT/enc" "$key"
 	yes 'BCA-PLAINTEXT-MARKER' | head -c 1M >"$BATS_TEST_TMPDIR/data"
 	cp "$BATS_TEST_TMPDIR/data" "$MNT/enc/file"
+	sync
 	[ "$(impl_of "$MNT/enc/file")" = 2 ]
+	hw=$(extents_sum "$dev" "$MNT/enc/file")
 	umount "$MNT"
 	! grep -q BCA-PLAINTEXT-MARKER "$dev"
 	# the same image on the virtio disk, which has no profile
@@ -131,11 +148,20 @@ impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 	vm_fscrypt_add_key "$MNT" "$key" >/dev/null
 	[ "$(impl_of "$MNT/enc/file")" = 3 ]
 	cmp "$BATS_TEST_TMPDIR/data" "$MNT/enc/file"
+	# the fallback, rewriting the same data in place (same key, nonce and
+	# DUNs), stores exactly the bytes the emulated hardware stored
+	dd if="$BATS_TEST_TMPDIR/data" of="$MNT/enc/file" bs=1M oflag=direct conv=notrunc,fsync status=none
+	[ "$(extents_sum "$DISK" "$MNT/enc/file")" = "$hw" ]
 	umount "$MNT"
+	# and so does fscrypt's filesystem layer
+	dd if=/dev/zero of="$DISK" bs=1M count=128 conv=fsync status=none
+	dd if="$dev" of="$DISK" bs=1M count=128 conv=fsync status=none
 	mount "$DISK" "$MNT"
 	vm_fscrypt_add_key "$MNT" "$key" >/dev/null
 	[ "$(impl_of "$MNT/enc/file")" = 1 ]
 	cmp "$BATS_TEST_TMPDIR/data" "$MNT/enc/file"
+	dd if="$BATS_TEST_TMPDIR/data" of="$MNT/enc/file" bs=1M conv=notrunc,fsync status=none
+	[ "$(extents_sum "$DISK" "$MNT/enc/file")" = "$hw" ]
 	# and back: what the fs layer wrote, the emulated hardware reads
 	yes 'BCA-SECOND-MARKER' | head -c 256K >"$BATS_TEST_TMPDIR/data2"
 	cp "$BATS_TEST_TMPDIR/data2" "$MNT/enc/file2"
@@ -239,5 +265,7 @@ impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 	[[ "$out" == *"Inline encryption: blk-crypto-fallback (the inline encryption hardware of bcanb8 cannot do AES-256-XTS with 4096-byte data units"* ]]
 	head -c 64K /dev/urandom >"$MNT/enc/f"
 	[ "$(impl_of "$MNT/enc/f")" = 3 ]
+	run "$FSCRYPTCTL" check_dio "$MNT/enc/f"
+	[[ "$output" == "$MNT/enc/f: yes: "* ]]
 	umount "$MNT"
 }
