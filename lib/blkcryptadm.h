@@ -344,6 +344,27 @@ int bca_blkdev_passes_crypto(const struct bca_blkdev *d);
  */
 int bca_blkdev_get_fallback(const struct bca_blkdev *d, const char **why);
 /* The devices directly below (a partition's disk, a dm device's slaves). */
+/* A bound loop device's backing file (NULL otherwise), offset and loop/dio (1, 0, -1). */
+const char *bca_blkdev_get_loop_backing_file(const struct bca_blkdev *d);
+uint64_t bca_blkdev_get_loop_offset(const struct bca_blkdev *d);
+int bca_blkdev_get_loop_dio(const struct bca_blkdev *d);
+
+/* Whether O_DIRECT through a loop device bypasses its backing file's page cache. */
+enum bca_loop_dio {
+	BCA_LOOP_DIO_NOT_LOOP = 0,	/* not a bound loop device */
+	BCA_LOOP_DIO_YES,		/* loop/dio 1 and the backing file does direct I/O */
+	BCA_LOOP_DIO_OFF,		/* loop/dio 0: loop uses the file's page cache */
+	BCA_LOOP_DIO_BUFFERED,		/* loop/dio 1, but the file falls back to buffered I/O */
+	BCA_LOOP_DIO_UNKNOWN,
+};
+/*
+ * From loop/dio and the backing file's report (bca_file_query()); *reason
+ * (may be NULL) gets the file's reason when it does not do direct I/O.
+ */
+enum bca_loop_dio bca_blkdev_loop_dio(struct bca_ctx *ctx, const struct bca_blkdev *d,
+				      enum bca_dio_reason *reason);
+const char *bca_loop_dio_name(enum bca_loop_dio v);
+
 size_t bca_blkdev_get_lower_count(const struct bca_blkdev *d);
 dev_t bca_blkdev_get_lower(const struct bca_blkdev *d, size_t i);
 /*

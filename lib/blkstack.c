@@ -45,6 +45,10 @@ struct bca_blkdev {
 	char target[32];
 	size_t nlower;
 	dev_t lower[MAX_LOWER];
+	/* a bound loop device: sysfs loop/backing_file, loop/offset, loop/dio */
+	char *backing;
+	uint64_t loop_offset;
+	int loop_dio;			/* 1, 0, -1 unknown */
 };
 
 /* snprintf for paths; a truncated path is never opened. */
@@ -161,6 +165,33 @@ static void read_profile(struct bca_ctx *ctx, struct bca_blkdev *d, const char *
 	read_modes(ctx, d, crypto);
 }
 
+/*
+ * A loop device's backing file, offset and direct-I/O flag.  The file is
+ * below the device in the stack: what holds it is the next layer down
+ * (only on the live system: a recorded sysfs tree has no files to stat).
+ */
+static void read_loop(struct bca_ctx *ctx, struct bca_blkdev *d, const char *base)
+{
+	char path[PATH_MAX], file[PATH_MAX];
+	uint64_t v;
+	struct stat st;
+
+	d->loop_dio = -1;
+	pathf(path, sizeof(path), "%s/loop/backing_file", base);
+	if (bca_sys_read_str(ctx, path, file, sizeof(file)) < 0 || !file[0])
+		return;
+	d->backing = strdup(file);
+	pathf(path, sizeof(path), "%s/loop/offset", base);
+	if (bca_sys_read_u64(ctx, path, 10, &v) == 0)
+		d->loop_offset = v;
+	pathf(path, sizeof(path), "%s/loop/dio", base);
+	if (bca_sys_read_u64(ctx, path, 10, &v) == 0)
+		d->loop_dio = v != 0;
+	if (!ctx->sysroot[0] && d->backing && stat(d->backing, &st) == 0 &&
+	    major(st.st_dev) != 0)
+		d->lower[d->nlower++] = st.st_dev;
+}
+
 /* The devices below: a partition's disk, or a dm device's slaves. */
 static void read_lower(struct bca_ctx *ctx, struct bca_blkdev *d, const char *base)
 {
@@ -168,6 +199,10 @@ static void read_lower(struct bca_ctx *ctx, struct bca_blkdev *d, const char *ba
 	struct dirent *de;
 	DIR *dir;
 
+	if (d->kind == BCA_BLKDEV_LOOP) {
+		read_loop(ctx, d, base);
+		return;
+	}
 	if (d->kind == BCA_BLKDEV_PART) {
 		pathf(path, sizeof(path), "%s/../dev", base);
 		if (read_devno(ctx, path, &d->lower[0]) == 0)
@@ -257,6 +292,8 @@ BCA_EXPORT int bca_blkdev_query(struct bca_ctx *ctx, const char *spec, struct bc
 
 BCA_EXPORT void bca_blkdev_free(struct bca_blkdev *d)
 {
+	if (d)
+		free(d->backing);
 	free(d);
 }
 
@@ -349,4 +386,42 @@ BCA_EXPORT enum bca_crypto_impl bca_blkdev_crypto_for(const struct bca_blkdev *d
 	default:
 		return BCA_CRYPTO_UNKNOWN;
 	}
+}
+
+BCA_EXPORT const char *bca_blkdev_get_loop_backing_file(const struct bca_blkdev *d)
+{
+	return d->backing;
+}
+
+BCA_EXPORT uint64_t bca_blkdev_get_loop_offset(const struct bca_blkdev *d) { return d->loop_offset; }
+BCA_EXPORT int bca_blkdev_get_loop_dio(const struct bca_blkdev *d) { return d->backing ? d->loop_dio : -1; }
+
+/*
+ * Whether a loop device really does direct I/O: loop/dio says whether the
+ * driver sends O_DIRECT to the backing file, and the file's own report
+ * whether the filesystem then bypasses its page cache.  Kernels before the
+ * project's loop patch (and upstream at offset 0) set loop/dio on files
+ * that only accept O_DIRECT, so 1 alone proves nothing.
+ */
+BCA_EXPORT enum bca_loop_dio bca_blkdev_loop_dio(struct bca_ctx *ctx, const struct bca_blkdev *d,
+						 enum bca_dio_reason *reason)
+{
+	enum bca_dio_verdict v;
+	struct bca_file *f;
+
+	if (reason)
+		*reason = BCA_REASON_NONE;
+	if (!ctx || !d || !d->backing)
+		return BCA_LOOP_DIO_NOT_LOOP;
+	if (ctx->sysroot[0] || bca_file_query(ctx, AT_FDCWD, d->backing, 0, &f) < 0)
+		return d->loop_dio == 0 ? BCA_LOOP_DIO_OFF : BCA_LOOP_DIO_UNKNOWN;
+	v = bca_file_get_verdict(f);
+	if (reason && v != BCA_DIO_YES)
+		*reason = bca_file_get_reason(f);
+	bca_file_free(f);
+	if (d->loop_dio == 0)
+		return BCA_LOOP_DIO_OFF;
+	if (d->loop_dio < 0 || v == BCA_DIO_UNKNOWN)
+		return BCA_LOOP_DIO_UNKNOWN;
+	return v == BCA_DIO_YES ? BCA_LOOP_DIO_YES : BCA_LOOP_DIO_BUFFERED;
 }

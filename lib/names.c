@@ -162,3 +162,16 @@ BCA_EXPORT int bca_fscrypt_mode_from_name(const char *name)
 			return (int)i;
 	return -EINVAL;
 }
+
+BCA_EXPORT const char *bca_loop_dio_name(enum bca_loop_dio v)
+{
+	static const char *const names[] = {
+		[BCA_LOOP_DIO_NOT_LOOP] = "",
+		[BCA_LOOP_DIO_YES] = "yes",
+		[BCA_LOOP_DIO_OFF] = "off",
+		[BCA_LOOP_DIO_BUFFERED] = "buffered",
+		[BCA_LOOP_DIO_UNKNOWN] = "unknown",
+	};
+
+	return (unsigned int)v < BCA_ARRAY_SIZE(names) ? names[v] : "unknown";
+}

@@ -21,6 +21,7 @@
 enum {
 	COL_NAME, COL_MAJMIN, COL_KIND, COL_TARGET, COL_PASSES, COL_PROFILE, COL_MODES,
 	COL_DUN_BITS, COL_KEYSLOTS, COL_KEY_TYPES, COL_FILE_CRYPTO, COL_EXPLAIN,
+	COL_BACKING, COL_LOOP_DIO, COL_LOOP_REASON,
 };
 
 static const struct col_info infos[] = {
@@ -36,6 +37,15 @@ static const struct col_info infos[] = {
 	[COL_KEY_TYPES] = { "KEY-TYPES", 4, 0, COL_STR, "accepted key types: raw, hw-wrapped" },
 	[COL_FILE_CRYPTO] = { "FILE-CRYPTO", 8, 0, COL_STR, "who encrypts a file with the default policy (AES-256-XTS, 4096-byte data units) on this device mounted with inlinecrypt: inline-hw, inline-fallback, none (no blk-crypto: fscrypt's own), unknown" },
 	[COL_EXPLAIN] = { "EXPLAIN", 0.4, SCOLS_FL_WRAP, COL_STR, "FILE-CRYPTO in a sentence, with its evidence" },
+	[COL_BACKING] = { "BACKING-FILE", 0.3, 0, COL_STR, "a loop device's backing file" },
+	[COL_LOOP_DIO] = { "LOOP-DIO", 8, 0, COL_STR, "O_DIRECT through a loop device: yes, off (loop/dio 0: the backing file's page cache), buffered (loop/dio 1 but the backing file falls back), unknown" },
+	[COL_LOOP_REASON] = { "LOOP-REASON", 8, 0, COL_STR, "why the backing file does not do direct I/O (as blkcrypt-query file's REASON)" },
+};
+
+/* What --require-dio needs to know across devices. */
+struct device_state {
+	bool require_dio;
+	bool not_dio;		/* a loop layer without real direct I/O */
 };
 
 static const int default_cols[] = {
@@ -103,7 +113,26 @@ static void fill_file_crypto(struct out *o, struct libscols_line *ln, const stru
 	out_set_str(o, ln, COL_EXPLAIN, buf);
 }
 
-static void fill_line(struct out *o, struct libscols_line *ln, const struct bca_blkdev *d)
+/* A loop layer: its backing file, and whether its O_DIRECT is real. */
+static void fill_loop(struct out *o, struct libscols_line *ln, struct bca_ctx *ctx,
+		      const struct bca_blkdev *d, struct device_state *st)
+{
+	enum bca_dio_reason reason;
+	enum bca_loop_dio v;
+
+	if (!bca_blkdev_get_loop_backing_file(d))
+		return;
+	out_set_str(o, ln, COL_BACKING, bca_blkdev_get_loop_backing_file(d));
+	v = bca_blkdev_loop_dio(ctx, d, &reason);
+	out_set_str(o, ln, COL_LOOP_DIO, bca_loop_dio_name(v));
+	if (reason != BCA_REASON_NONE)
+		out_set_str(o, ln, COL_LOOP_REASON, bca_dio_reason_name(reason));
+	if (v != BCA_LOOP_DIO_YES)
+		st->not_dio = true;
+}
+
+static void fill_line(struct out *o, struct libscols_line *ln, struct bca_ctx *ctx,
+		      const struct bca_blkdev *d, struct device_state *st)
 {
 	char buf[512];
 	dev_t dev = bca_blkdev_get_devno(d);
@@ -116,6 +145,7 @@ static void fill_line(struct out *o, struct libscols_line *ln, const struct bca_
 	out_set_str(o, ln, COL_MAJMIN, buf);
 	out_set_str(o, ln, COL_KIND, kind_name(bca_blkdev_get_kind(d)));
 	out_set_str(o, ln, COL_TARGET, bca_blkdev_get_dm_target(d));
+	fill_loop(o, ln, ctx, d, st);
 	if (passes >= 0)
 		out_set_bool(o, ln, COL_PASSES, passes);
 	out_set_str(o, ln, COL_PROFILE, !profile ? "none" :
@@ -166,14 +196,15 @@ static int seen_before(struct seen *s, dev_t dev)
  * devices, not only the depth.
  */
 static int add_stack(struct out *o, struct bca_ctx *ctx, const struct bca_blkdev *d,
-		     struct libscols_line *parent, int depth, struct seen *seen)
+		     struct libscols_line *parent, int depth, struct seen *seen,
+		     struct device_state *st)
 {
 	struct libscols_line *ln = out_new_child(o, parent);
 	int rc;
 
 	if (!ln)
 		return -ENOMEM;
-	fill_line(o, ln, d);
+	fill_line(o, ln, ctx, d, st);
 	rc = seen_before(seen, bca_blkdev_get_devno(d));
 	if (rc != 0 || depth >= MAX_DEPTH)
 		return rc < 0 ? rc : 0;
@@ -183,7 +214,7 @@ static int add_stack(struct out *o, struct bca_ctx *ctx, const struct bca_blkdev
 		rc = bca_blkdev_query_devno(ctx, bca_blkdev_get_lower(d, i), &lower);
 		if (rc < 0)
 			break;
-		rc = add_stack(o, ctx, lower, ln, depth + 1, seen);
+		rc = add_stack(o, ctx, lower, ln, depth + 1, seen, st);
 		bca_blkdev_free(lower);
 	}
 	return rc;
@@ -201,7 +232,7 @@ static int report_device(struct bca_ctx *ctx, struct out *o, const char *arg, vo
 	if (rc == 0) {
 		struct seen seen = { 0 };
 
-		rc = add_stack(o, ctx, d, NULL, 0, &seen);
+		rc = add_stack(o, ctx, d, NULL, 0, &seen, data);
 		free(seen.devs);
 		bca_blkdev_free(d);
 	}
@@ -214,30 +245,35 @@ static void device_help(void)
 {
 	printf("Usage:\n %s device [options] DEVICE|PATH...\n\n", cli_prog);
 	fputs("Show the inline-crypto capabilities of a block device and of every device\n"
-	      "below it (partition's disk, device-mapper slaves).  DEVICE is a device node,\n"
-	      "a kernel name (dm-0) or MAJ:MIN; any other PATH means its filesystem's device.\n\n"
+	      "below it (partition's disk, device-mapper slaves, a loop device's backing\n"
+	      "file's device).  DEVICE is a device node, a kernel name (dm-0) or MAJ:MIN;\n"
+	      "any other PATH means its filesystem's device.\n\n"
 	      "Options:\n"
+	      "     --require-dio      exit 3 when a loop layer would not get real direct I/O\n"
 	      "     --sysroot <dir>    read a recorded sysfs tree below <dir>\n", stdout);
 	out_help_options(stdout);
 	fputs(" -h, --help             display this help\n", stdout);
 	out_help_columns(infos, sizeof(infos) / sizeof(infos[0]), stdout);
 	printf("\nExit status: 0 all devices reported, 32 none could be, 64 some could not,\n"
-	       "2 usage error, 1 other failure.  See blkcrypt-query(8).\n");
+	       "3 --require-dio and a loop layer without real direct I/O, 2 usage error,\n"
+	       "1 other failure.  See blkcrypt-query(8).\n");
 }
 
-enum { OPT_SYSROOT = 256 };
+enum { OPT_SYSROOT = 256, OPT_REQUIRE_DIO };
 
 int cmd_device(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		OUT_LONGOPTS,
 		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+		{ "require-dio", no_argument, NULL, OPT_REQUIRE_DIO },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct device_state st = { 0 };
 	const char *sysroot = NULL;
 	struct out o;
-	int c;
+	int c, rc;
 
 	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "devices",
 		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
@@ -247,6 +283,9 @@ int cmd_device(int argc, char **argv)
 		switch (c) {
 		case OPT_SYSROOT:
 			sysroot = optarg;
+			break;
+		case OPT_REQUIRE_DIO:
+			st.require_dio = true;
 			break;
 		case 'h':
 			device_help();
@@ -258,5 +297,6 @@ int cmd_device(int argc, char **argv)
 	if (optind >= argc)
 		cli_usage_error("device: no device given");
 
-	return cli_each(&o, sysroot, argv + optind, argc - optind, report_device, NULL);
+	rc = cli_each(&o, sysroot, argv + optind, argc - optind, report_device, &st);
+	return rc == EXIT_OK && st.require_dio && st.not_dio ? EXIT_NOT_DIO : rc;
 }

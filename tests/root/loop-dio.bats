@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# Loop devices over files (issue 14), on the host kernel, which has the
+# hole the project's loop patch closes: loop turns direct I/O on for any
+# file that accepts O_DIRECT, so loop/dio says 1 over an encrypted file
+# that ext4 serves through its page cache.  blkcrypt-query device must say
+# "buffered" with the file's reason there, and the backing file's pages
+# left in the page cache after O_DIRECT reads through the loop device
+# (mincore) prove it; over a plain file it must say "yes", with none.
+
+load ../helpers/common
+
+PAGECACHE=$BCA_BUILDDIR/tests/helpers/pagecache
+
+setup() {
+	require_root_loop
+	WORK=$(mktemp -d /var/tmp/bca-loopdio.XXXXXX)
+	truncate -s 256M "$WORK/img"
+	mkfs.ext4 -q -F -O encrypt "$WORK/img"
+	mkdir "$WORK/mnt"
+	mount -o loop "$WORK/img" "$WORK/mnt"
+	head -c 64 /dev/urandom >"$WORK/key"
+	ID=$("$FSCRYPTCTL_DIO" add_key --key-file "$WORK/key" "$WORK/mnt")
+	mkdir "$WORK/mnt/enc"
+	"$FSCRYPTCTL_DIO" set_policy "$ID" "$WORK/mnt/enc"
+	head -c 64M /dev/zero >"$WORK/mnt/enc/img"
+	head -c 64M /dev/zero >"$WORK/mnt/plain"
+	sync
+	LOOPS=()
+}
+
+teardown() {
+	local l
+	for l in "${LOOPS[@]}"; do losetup -d "$l" 2>/dev/null || true; done
+	umount "$WORK/mnt" 2>/dev/null || true
+	rm -rf "$WORK"
+}
+
+# loop_of FILE: a loop device over FILE asking for direct I/O.
+loop_of() {
+	LOOP=$(losetup --direct-io=on -f --show "$1")
+	LOOPS+=("$LOOP")
+}
+
+# cached_after_read LOOP FILE: FILE's pages cached after 64 MiB of O_DIRECT
+# reads from LOOP, from a clean page cache.
+cached_after_read() {
+	"$PAGECACHE" drop "$2"
+	"$PAGECACHE" dio-read "$1" 64 >/dev/null
+	"$PAGECACHE" resident "$2"
+}
+
+@test "loop over an encrypted file that ext4 buffers: LOOP-DIO buffered with the file's reason, pages cached" {
+	local out pages
+	loop_of "$WORK/mnt/enc/img"
+	out=$("$BLKCRYPT_QUERY" device -J -o NAME,KIND,BACKING-FILE,LOOP-DIO,LOOP-REASON "$LOOP")
+	echo "$out"
+	jq -e . <<<"$out" >/dev/null
+	assert_eq "$(jq -r '.devices[0].kind' <<<"$out")" loop
+	assert_eq "$(jq -r '.devices[0]."backing-file"' <<<"$out")" "$WORK/mnt/enc/img"
+	assert_eq "$(jq -r '.devices[0]."loop-dio"' <<<"$out")" buffered
+	assert_eq "$(jq -r '.devices[0]."loop-reason"' <<<"$out")" no-inlinecrypt
+	# the stack goes on below the backing file: the mount's own loop device
+	assert_eq "$(jq -r '.devices[0].children[0]."backing-file"' <<<"$out")" "$WORK/img"
+	pages=$(cached_after_read "$LOOP" "$WORK/mnt/enc/img")
+	echo "# backing pages cached: $pages of 16384 (loop/dio $(cat "/sys/block/${LOOP#/dev/}/loop/dio"))" >&3
+	[ "$pages" -gt 16000 ]
+	run "$BLKCRYPT_QUERY" device --require-dio -o NAME "$LOOP"
+	[ "$status" -eq 3 ]
+}
+
+@test "loop over a plain file: LOOP-DIO yes, no backing page cached" {
+	local out
+	loop_of "$WORK/mnt/plain"
+	out=$("$BLKCRYPT_QUERY" device -J -o NAME,LOOP-DIO,LOOP-REASON "$LOOP")
+	assert_eq "$(jq -r '.devices[0]."loop-dio"' <<<"$out")" yes
+	assert_eq "$(jq -r '.devices[0]."loop-reason"' <<<"$out")" null
+	[ "$(cached_after_read "$LOOP" "$WORK/mnt/plain")" -eq 0 ]
+}
+
+@test "loop with direct I/O off: LOOP-DIO off" {
+	LOOP=$(losetup --direct-io=off -f --show "$WORK/mnt/plain")
+	LOOPS+=("$LOOP")
+	assert_eq "$("$BLKCRYPT_QUERY" device -r -n -o LOOP-DIO "$LOOP" | head -n1)" off
+	[ "$(cached_after_read "$LOOP" "$WORK/mnt/plain")" -gt 16000 ]
+}
