@@ -267,6 +267,13 @@ int bca_file_walk(struct bca_ctx *ctx, const char *dir, unsigned int flags,
  * terminated), including the alignment O_DIRECT needs.  Returns the length
  * it needed, as snprintf(3).
  */
+/*
+ * The loop devices backed by the file, as comma-separated kernel names
+ * ("loop0,loop3") in buf; returns how many (0 also under a sysroot), or a
+ * negative error.  Reads every loop device once per context.
+ */
+int bca_file_get_loop_devices(struct bca_ctx *ctx, const struct bca_file *f,
+			      char *buf, size_t size);
 int bca_file_explain(const struct bca_file *f, char *buf, size_t size);
 
 /* ------------------------------------------------------------------ */

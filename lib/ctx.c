@@ -56,6 +56,7 @@ BCA_EXPORT void bca_unref(struct bca_ctx *ctx)
 	if (!ctx || --ctx->refcount > 0)
 		return;
 	bca_mounts_free(ctx->mounts);
+	bca_loops_free(ctx);
 	free(ctx->sysroot);
 	free(ctx);
 }
@@ -116,7 +117,8 @@ BCA_EXPORT int bca_set_sysroot(struct bca_ctx *ctx, const char *dir)
 		copy[--len] = '\0';
 	free(ctx->sysroot);
 	ctx->sysroot = copy;
-	/* mounts read from another root are not ours */
+	/* mounts and loop devices read from another root are not ours */
+	bca_loops_free(ctx);
 	bca_mounts_free(ctx->mounts);
 	ctx->mounts = NULL;
 	ctx->mount_last = NULL;

@@ -17,6 +17,7 @@
 #define BCA_MOUNT_MISSES_MAX 64
 
 struct bca_mountinfo;
+struct bca_loop_map;
 
 struct bca_ctx {
 	int refcount;
@@ -53,7 +54,14 @@ struct bca_ctx {
 	bool no_kernel_ioctl;
 	/* FS_IOC_GET_ENCRYPTION_IMPL per filesystem type: 0 unknown, 1 answered, -1 ENOTTY */
 	int kernel_ioctl_state[2];
+	/* loop devices and their backing files, see loop.c */
+	struct bca_loop_map *loops;
+	size_t nloops;
+	bool loops_read;
 };
+
+/* loop.c: forget the loop devices read (a new sysroot, the end of a context) */
+void bca_loops_free(struct bca_ctx *ctx);
 
 /* log.c */
 void bca_log(struct bca_ctx *ctx, int priority, const char *fmt, ...)

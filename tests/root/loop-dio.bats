@@ -66,6 +66,10 @@ cached_after_read() {
 	[ "$pages" -gt 16000 ]
 	run "$BLKCRYPT_QUERY" device --require-dio -o NAME "$LOOP"
 	[ "$status" -eq 3 ]
+	# and the file says which loop device it backs, found by inode
+	mv "$WORK/mnt/enc/img" "$WORK/mnt/enc/renamed"
+	assert_eq "$("$BLKCRYPT_QUERY" file -r -n -o LOOP "$WORK/mnt/enc/renamed")" "${LOOP#/dev/}"
+	assert_eq "$("$BLKCRYPT_QUERY" file -r -n -o LOOP "$WORK/mnt/plain")" ""
 }
 
 @test "loop over a plain file: LOOP-DIO yes, no backing page cached" {

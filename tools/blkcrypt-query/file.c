@@ -20,6 +20,7 @@ enum {
 	COL_DIO_READ_OFFSET, COL_AWU_MIN, COL_AWU_MAX, COL_ENCRYPTION, COL_CONTENTS,
 	COL_FILENAMES, COL_FLAGS, COL_DUSIZE, COL_KEY, COL_CRYPTO, COL_DEVICE,
 	COL_FSTYPE, COL_SOURCE, COL_EXPLAIN, COL_PROBE, COL_CACHED, COL_STRICT,
+	COL_LOOP,
 };
 
 static const struct col_info infos[] = {
@@ -46,6 +47,7 @@ static const struct col_info infos[] = {
 	[COL_PROBE] = { "PROBE", 8, 0, COL_STR, "with --probe: the verdict measured with O_DIRECT and mincore" },
 	[COL_CACHED] = { "CACHED", 5, SCOLS_FL_RIGHT, COL_NUM, "with --probe: pages of the probe's 1 MiB found in the page cache" },
 	[COL_STRICT] = { "STRICT", 8, 0, COL_STR, "with --strict-probe: RWF_DIO_STRICT accepted, refused, unsupported (by the fs), unavailable (kernel)" },
+	[COL_LOOP] = { "LOOP", 6, 0, COL_STR, "loop devices backed by the file (see blkcrypt-query device's LOOP-DIO)" },
 };
 
 static const int default_cols[] = {
@@ -68,8 +70,8 @@ static const char *type_name(mode_t m)
 }
 
 
-static void add_file_line(struct out *o, struct libscols_line *ln, const char *path,
-			  const struct bca_file *f)
+static void add_file_line(struct out *o, struct libscols_line *ln, struct bca_ctx *ctx,
+			  const char *path, const struct bca_file *f)
 {
 	int ver = bca_file_get_policy_version(f);
 	char buf[512];
@@ -104,6 +106,9 @@ static void add_file_line(struct out *o, struct libscols_line *ln, const char *p
 	out_set_str(o, ln, COL_SOURCE, bca_source_name(bca_file_get_source(f)));
 	bca_file_explain(f, buf, sizeof(buf));
 	out_set_str(o, ln, COL_EXPLAIN, buf);
+	/* a scan reads the loop devices once; only asked for when shown */
+	if (out_has_column(o, COL_LOOP) && bca_file_get_loop_devices(ctx, f, buf, sizeof(buf)) > 0)
+		out_set_str(o, ln, COL_LOOP, buf);
 }
 
 /* Counts per verdict and reason, for the summary of a scan. */
@@ -187,7 +192,7 @@ static int report(struct scan *sc, const char *path, const struct bca_file *f, b
 		ln = out_new_line_streaming(sc->o);
 		if (!ln)
 			return -ENOMEM;
-		add_file_line(sc->o, ln, path, f);
+		add_file_line(sc->o, ln, sc->ctx, path, f);
 	}
 	return sc->probe ? probe(sc, path, f, ln) : 0;
 }
