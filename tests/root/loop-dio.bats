@@ -59,8 +59,11 @@ cached_after_read() {
 	assert_eq "$(jq -r '.devices[0]."backing-file"' <<<"$out")" "$WORK/mnt/enc/img"
 	assert_eq "$(jq -r '.devices[0]."loop-dio"' <<<"$out")" buffered
 	assert_eq "$(jq -r '.devices[0]."loop-reason"' <<<"$out")" no-inlinecrypt
-	# the stack goes on below the backing file: the mount's own loop device
-	assert_eq "$(jq -r '.devices[0].children[0]."backing-file"' <<<"$out")" "$WORK/img"
+	# the backing file's own line, then the stack below it: the mount's loop
+	out=$("$BLKCRYPT_QUERY" device -J -o NAME,KIND,BACKING-FILE,FILE-DIO,FILE-REASON,FILE-CRYPTO "$LOOP")
+	assert_eq "$(jq -r '.devices[0].children[0] | "\(.name) \(.kind) \(."file-dio") \(."file-reason") \(."file-crypto")"' <<<"$out")" \
+		"$WORK/mnt/enc/img file buffered no-inlinecrypt fs-layer"
+	assert_eq "$(jq -r '.devices[0].children[0].children[0]."backing-file"' <<<"$out")" "$WORK/img"
 	pages=$(cached_after_read "$LOOP" "$WORK/mnt/enc/img")
 	echo "# backing pages cached: $pages of 16384 (loop/dio $(cat "/sys/block/${LOOP#/dev/}/loop/dio"))" >&3
 	[ "$pages" -gt 16000 ]

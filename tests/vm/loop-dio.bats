@@ -93,7 +93,8 @@ enc_file() {
 	echo "$out"
 	[ "$(jq -r '.devices[0]."loop-dio"' <<<"$out")" = off ]
 	[ "$(jq -r '.devices[0]."loop-reason"' <<<"$out")" = no-inlinecrypt ]
-	[ "$(jq -r '.devices[0].children[0].name' <<<"$out")" = "${DISK#/dev/}" ]
+	[ "$(jq -r '.devices[0].children[0].kind' <<<"$out")" = file ]
+	[ "$(jq -r '.devices[0].children[0].children[0].name' <<<"$out")" = "${DISK#/dev/}" ]
 	run "$bq" device --require-dio -o NAME "$loop"
 	[ "$status" -eq 3 ]
 	[ "$("$bq" file -r -n -o LOOP "$MNT/enc/img")" = "${loop#/dev/}" ]
@@ -127,6 +128,7 @@ enc_file() {
 	[ "$(jq -r '.devices[0].target' <<<"$out")" = linear ]
 	[ "$(jq -r '.devices[0].children[0].kind' <<<"$out")" = loop ]
 	[ "$(jq -r '.devices[0].children[0]."loop-dio"' <<<"$out")" = yes ]
-	[ "$(jq -r '.devices[0].children[0].children[0].target' <<<"$out")" = crypt ]
+	[ "$(jq -r '.devices[0].children[0].children[0].kind' <<<"$out")" = file ]
+	[ "$(jq -r '.devices[0].children[0].children[0].children[0].target' <<<"$out")" = crypt ]
 	"$bq" device --require-dio -o NAME "/dev/mapper/bca-over-loop" >/dev/null
 }

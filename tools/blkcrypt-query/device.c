@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +22,13 @@
 enum {
 	COL_NAME, COL_MAJMIN, COL_KIND, COL_TARGET, COL_PASSES, COL_PROFILE, COL_MODES,
 	COL_DUN_BITS, COL_KEYSLOTS, COL_KEY_TYPES, COL_FILE_CRYPTO, COL_EXPLAIN,
-	COL_BACKING, COL_LOOP_DIO, COL_LOOP_REASON,
+	COL_BACKING, COL_LOOP_DIO, COL_LOOP_REASON, COL_FILE_DIO, COL_FILE_REASON,
 };
 
 static const struct col_info infos[] = {
 	[COL_NAME] = { "NAME", 0.2, SCOLS_FL_TREE, COL_STR, "kernel device name" },
 	[COL_MAJMIN] = { "MAJ:MIN", 6, 0, COL_STR, "device number" },
-	[COL_KIND] = { "KIND", 4, 0, COL_STR, "disk, part, dm or loop" },
+	[COL_KIND] = { "KIND", 4, 0, COL_STR, "disk, part, dm, loop, or file (a loop device's backing file)" },
 	[COL_TARGET] = { "TARGET", 6, 0, COL_STR, "device-mapper target type" },
 	[COL_PASSES] = { "PASSTHROUGH", 3, 0, COL_BOOL, "whether the layer passes inline crypto through (a dm device's own profile is the evidence; empty: unknown)" },
 	[COL_PROFILE] = { "PROFILE", 8, 0, COL_STR, "crypto profile: hardware, passthrough (dm), none" },
@@ -40,6 +41,8 @@ static const struct col_info infos[] = {
 	[COL_BACKING] = { "BACKING-FILE", 0.3, 0, COL_STR, "a loop device's backing file" },
 	[COL_LOOP_DIO] = { "LOOP-DIO", 8, 0, COL_STR, "O_DIRECT through a loop device: yes, off (loop/dio 0: the backing file's page cache), buffered (loop/dio 1 but the backing file falls back), unknown" },
 	[COL_LOOP_REASON] = { "LOOP-REASON", 8, 0, COL_STR, "why the backing file does not do direct I/O (as blkcrypt-query file's REASON)" },
+	[COL_FILE_DIO] = { "FILE-DIO", 8, 0, COL_STR, "on a loop device's backing-file line (KIND file): the file's direct I/O verdict, as blkcrypt-query file's DIO" },
+	[COL_FILE_REASON] = { "FILE-REASON", 8, 0, COL_STR, "on a backing-file line: why the file's verdict is not yes" },
 };
 
 /* What --require-dio needs to know across devices. */
@@ -164,6 +167,38 @@ file_crypto:
 	fill_file_crypto(o, ln, d);
 }
 
+/*
+ * A loop device's backing file, as a line of its own between the loop
+ * device and the device holding the file, with the file's report: the
+ * tree (and JSON) then shows which file the loop layer sits on and what
+ * that file does with direct I/O.  Returns the line the devices below go
+ * under.
+ */
+static struct libscols_line *add_backing_file(struct out *o, struct bca_ctx *ctx,
+					      const struct bca_blkdev *d,
+					      struct libscols_line *parent)
+{
+	const char *path = bca_blkdev_get_loop_backing_file(d);
+	struct libscols_line *ln;
+	struct bca_file *f;
+	char buf[512];
+
+	if (!path || !(ln = out_new_child(o, parent)))
+		return parent;
+	out_set_str(o, ln, COL_NAME, path);
+	out_set_str(o, ln, COL_KIND, "file");
+	if (bca_file_query(ctx, AT_FDCWD, path, 0, &f) < 0)
+		return ln;
+	out_set_str(o, ln, COL_FILE_DIO, bca_dio_verdict_name(bca_file_get_verdict(f)));
+	if (bca_file_get_reason(f) != BCA_REASON_NONE)
+		out_set_str(o, ln, COL_FILE_REASON, bca_dio_reason_name(bca_file_get_reason(f)));
+	out_set_str(o, ln, COL_FILE_CRYPTO, bca_crypto_impl_name(bca_file_get_crypto_impl(f)));
+	bca_file_explain(f, buf, sizeof(buf));
+	out_set_str(o, ln, COL_EXPLAIN, buf);
+	bca_file_free(f);
+	return ln;
+}
+
 /* The devices a tree has expanded, so that each is expanded once. */
 struct seen {
 	dev_t *devs;
@@ -199,7 +234,7 @@ static int add_stack(struct out *o, struct bca_ctx *ctx, const struct bca_blkdev
 		     struct libscols_line *parent, int depth, struct seen *seen,
 		     struct device_state *st)
 {
-	struct libscols_line *ln = out_new_child(o, parent);
+	struct libscols_line *ln = out_new_child(o, parent), *below;
 	int rc;
 
 	if (!ln)
@@ -208,13 +243,14 @@ static int add_stack(struct out *o, struct bca_ctx *ctx, const struct bca_blkdev
 	rc = seen_before(seen, bca_blkdev_get_devno(d));
 	if (rc != 0 || depth >= MAX_DEPTH)
 		return rc < 0 ? rc : 0;
+	below = bca_blkdev_get_kind(d) == BCA_BLKDEV_LOOP ? add_backing_file(o, ctx, d, ln) : ln;
 	for (size_t i = 0; i < bca_blkdev_get_lower_count(d) && rc == 0; i++) {
 		struct bca_blkdev *lower;
 
 		rc = bca_blkdev_query_devno(ctx, bca_blkdev_get_lower(d, i), &lower);
 		if (rc < 0)
 			break;
-		rc = add_stack(o, ctx, lower, ln, depth + 1, seen, st);
+		rc = add_stack(o, ctx, lower, below, depth + 1, seen, st);
 		bca_blkdev_free(lower);
 	}
 	return rc;
