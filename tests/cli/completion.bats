@@ -49,7 +49,8 @@ comp() {
 }
 
 @test "-o: the columns the subcommand lists, comma lists and +" {
-	assert_eq "$(comp blkcrypt-query device -o FILE)" "FILE-CRYPTO"
+	assert_eq "$(comp blkcrypt-query device -o FILE-C)" "FILE-CRYPTO"
+	assert_eq "$(comp blkcrypt-query device -o LOOP-)" "LOOP-DIO LOOP-REASON"
 	assert_eq "$(comp blkcrypt-query file -o DIO,RE)" "DIO,REASON DIO,READ-ALIGN"
 	assert_eq "$(comp blkcrypt-query file --output +EXP)" "+EXPLAIN"
 	# every column offered is one the tool takes

@@ -39,6 +39,16 @@ nullb_create() {
 	echo "/dev/$1"
 }
 
+# nullb_ext4 NAME MODES [KEYSLOTS]: nullb_create, then an ext4 on it mounted
+# with inlinecrypt on $MNT and an encrypted directory $MNT/enc.
+nullb_ext4() {
+	local dev
+	dev=$(nullb_create "$@")
+	vm_mkfs_ext4 "$dev"
+	vm_mount "$dev" "$MNT" inlinecrypt
+	vm_fscrypt_dir "$MNT" "$MNT/enc"
+}
+
 # extents_sum DEV FILE: sha256 of the raw blocks of FILE's extents on DEV
 # (FIEMAP through filefrag, 4096-byte blocks), in file order; fails unless
 # the extents cover the file.
@@ -91,11 +101,7 @@ impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 }
 
 @test "ext4 with inlinecrypt: inline-hw, real direct I/O, data round-trips, keyslots programmed" {
-	local dev
-	dev=$(nullb_create bcanb2 "AES-256-XTS:4096")
-	vm_mkfs_ext4 "$dev"
-	vm_mount "$dev" "$MNT" inlinecrypt
-	vm_fscrypt_dir "$MNT" "$MNT/enc"
+	nullb_ext4 bcanb2 "AES-256-XTS:4096"
 	head -c 1M /dev/urandom >"$BATS_TEST_TMPDIR/data"
 	cp "$BATS_TEST_TMPDIR/data" "$MNT/enc/file"
 	sync
@@ -115,11 +121,7 @@ impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 }
 
 @test "a data unit size the hardware lacks goes to blk-crypto-fallback" {
-	local dev
-	dev=$(nullb_create bcanb3 "AES-256-XTS:512")
-	vm_mkfs_ext4 "$dev"
-	vm_mount "$dev" "$MNT" inlinecrypt
-	vm_fscrypt_dir "$MNT" "$MNT/enc"
+	nullb_ext4 bcanb3 "AES-256-XTS:512"
 	head -c 64K /dev/urandom >"$MNT/enc/file"
 	[ "$(impl_of "$MNT/enc/file")" = 3 ]
 	[ "$("$BQ" file -r -n -o CRYPTO "$MNT/enc/file")" = inline-fallback ]
