@@ -228,10 +228,10 @@ enum bca_probe_strict {
  * As bca_file_probe(), first with RWF_DIO_STRICT (kernels with blkcryptadm's
  * patches; pretended absent with BCA_NO_KERNEL_IOCTL=1): a refusal
  * (ENOTBLK) proves the silent fallback without relying on mincore.
- * After a refusal, or without the flag, plain O_DIRECT is measured as by
- * bca_file_probe(); *verdict is BCA_DIO_BUFFERED after a refusal unless
- * that measurement shows real direct I/O (then *strict says UNSUPPORTED).
- * *strict tells what happened.  Returns 0 or a negative error.
+ * A refusal gives *verdict BCA_DIO_BUFFERED without writing through the
+ * page cache.  Where the file does not honour the flag (EOPNOTSUPP: *strict
+ * says UNSUPPORTED), or without the flag, plain O_DIRECT is measured as by
+ * bca_file_probe().  Returns 0 or a negative error.
  */
 int bca_file_probe_strict(struct bca_ctx *ctx, int dirfd, const char *path,
 			  enum bca_dio_verdict *verdict, uint64_t *cached_pages,
@@ -263,17 +263,17 @@ int bca_file_walk(struct bca_ctx *ctx, const char *dir, unsigned int flags,
 		  bca_walk_fn fn, void *data);
 
 /*
- * Writes the verdict as one sentence for a person into buf (always
- * terminated), including the alignment O_DIRECT needs.  Returns the length
- * it needed, as snprintf(3).
- */
-/*
  * The loop devices backed by the file, as comma-separated kernel names
  * ("loop0,loop3") in buf; returns how many (0 also under a sysroot), or a
  * negative error.  Reads every loop device once per context.
  */
 int bca_file_get_loop_devices(struct bca_ctx *ctx, const struct bca_file *f,
 			      char *buf, size_t size);
+/*
+ * Writes the verdict as one sentence for a person into buf (always
+ * terminated), including the alignment O_DIRECT needs.  Returns the length
+ * it needed, as snprintf(3).
+ */
 int bca_file_explain(const struct bca_file *f, char *buf, size_t size);
 
 /* ------------------------------------------------------------------ */
@@ -350,7 +350,6 @@ int bca_blkdev_passes_crypto(const struct bca_blkdev *d);
  * NULL) names the evidence (the kernel, its configuration) or its absence.
  */
 int bca_blkdev_get_fallback(const struct bca_blkdev *d, const char **why);
-/* The devices directly below (a partition's disk, a dm device's slaves). */
 /* A bound loop device's backing file (NULL otherwise), offset and loop/dio (1, 0, -1). */
 const char *bca_blkdev_get_loop_backing_file(const struct bca_blkdev *d);
 uint64_t bca_blkdev_get_loop_offset(const struct bca_blkdev *d);
@@ -372,6 +371,7 @@ enum bca_loop_dio bca_blkdev_loop_dio(struct bca_ctx *ctx, const struct bca_blkd
 				      enum bca_dio_reason *reason);
 const char *bca_loop_dio_name(enum bca_loop_dio v);
 
+/* The devices directly below (a partition's disk, a dm device's slaves). */
 size_t bca_blkdev_get_lower_count(const struct bca_blkdev *d);
 dev_t bca_blkdev_get_lower(const struct bca_blkdev *d, size_t i);
 /*
