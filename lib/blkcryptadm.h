@@ -364,10 +364,17 @@ enum bca_loop_dio {
 	BCA_LOOP_DIO_UNKNOWN,
 };
 /*
- * From loop/dio and the backing file's report (bca_file_query()); *reason
- * (may be NULL) gets the file's reason when it does not do direct I/O.
+ * The report on a loop device's backing file, as bca_file_query() gives it;
+ * -ENOENT when d is not a bound loop device, -ENODEV under a sysroot (the
+ * recorded system's file is not here).
  */
-enum bca_loop_dio bca_blkdev_loop_dio(struct bca_ctx *ctx, const struct bca_blkdev *d,
+int bca_blkdev_query_backing_file(struct bca_ctx *ctx, const struct bca_blkdev *d,
+				  struct bca_file **out);
+/*
+ * From loop/dio and the backing file's report (NULL when there is none);
+ * *reason (may be NULL) gets the file's reason when it does not do direct I/O.
+ */
+enum bca_loop_dio bca_blkdev_loop_dio(const struct bca_blkdev *d, const struct bca_file *backing,
 				      enum bca_dio_reason *reason);
 const char *bca_loop_dio_name(enum bca_loop_dio v);
 

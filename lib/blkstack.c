@@ -397,28 +397,43 @@ BCA_EXPORT uint64_t bca_blkdev_get_loop_offset(const struct bca_blkdev *d) { ret
 BCA_EXPORT int bca_blkdev_get_loop_dio(const struct bca_blkdev *d) { return d->backing ? d->loop_dio : -1; }
 
 /*
+ * The report on a loop device's backing file.  Under a sysroot the path
+ * names a file of the recorded system, not one here: no report then.
+ */
+BCA_EXPORT int bca_blkdev_query_backing_file(struct bca_ctx *ctx, const struct bca_blkdev *d,
+					     struct bca_file **out)
+{
+	if (!ctx || !d || !out)
+		return -EINVAL;
+	if (!d->backing)
+		return -ENOENT;
+	if (ctx->sysroot[0])
+		return -ENODEV;
+	return bca_file_query(ctx, AT_FDCWD, d->backing, 0, out);
+}
+
+/*
  * Whether a loop device really does direct I/O: loop/dio says whether the
  * driver sends O_DIRECT to the backing file, and the file's own report
  * whether the filesystem then bypasses its page cache.  Kernels before the
  * project's loop patch (and upstream at offset 0) set loop/dio on files
  * that only accept O_DIRECT, so 1 alone proves nothing.
  */
-BCA_EXPORT enum bca_loop_dio bca_blkdev_loop_dio(struct bca_ctx *ctx, const struct bca_blkdev *d,
+BCA_EXPORT enum bca_loop_dio bca_blkdev_loop_dio(const struct bca_blkdev *d,
+						 const struct bca_file *backing,
 						 enum bca_dio_reason *reason)
 {
 	enum bca_dio_verdict v;
-	struct bca_file *f;
 
 	if (reason)
 		*reason = BCA_REASON_NONE;
-	if (!ctx || !d || !d->backing)
+	if (!d || !d->backing)
 		return BCA_LOOP_DIO_NOT_LOOP;
-	if (ctx->sysroot[0] || bca_file_query(ctx, AT_FDCWD, d->backing, 0, &f) < 0)
+	if (!backing)
 		return d->loop_dio == 0 ? BCA_LOOP_DIO_OFF : BCA_LOOP_DIO_UNKNOWN;
-	v = bca_file_get_verdict(f);
+	v = bca_file_get_verdict(backing);
 	if (reason && v != BCA_DIO_YES)
-		*reason = bca_file_get_reason(f);
-	bca_file_free(f);
+		*reason = bca_file_get_reason(backing);
 	if (d->loop_dio == 0)
 		return BCA_LOOP_DIO_OFF;
 	if (d->loop_dio < 0 || v == BCA_DIO_UNKNOWN)

@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,8 +116,8 @@ static void fill_file_crypto(struct out *o, struct libscols_line *ln, const stru
 }
 
 /* A loop layer: its backing file, and whether its O_DIRECT is real. */
-static void fill_loop(struct out *o, struct libscols_line *ln, struct bca_ctx *ctx,
-		      const struct bca_blkdev *d, struct device_state *st)
+static void fill_loop(struct out *o, struct libscols_line *ln, const struct bca_blkdev *d,
+		      const struct bca_file *backing, struct device_state *st)
 {
 	enum bca_dio_reason reason;
 	enum bca_loop_dio v;
@@ -126,7 +125,7 @@ static void fill_loop(struct out *o, struct libscols_line *ln, struct bca_ctx *c
 	if (!bca_blkdev_get_loop_backing_file(d))
 		return;
 	out_set_str(o, ln, COL_BACKING, bca_blkdev_get_loop_backing_file(d));
-	v = bca_blkdev_loop_dio(ctx, d, &reason);
+	v = bca_blkdev_loop_dio(d, backing, &reason);
 	out_set_str(o, ln, COL_LOOP_DIO, bca_loop_dio_name(v));
 	if (reason != BCA_REASON_NONE)
 		out_set_str(o, ln, COL_LOOP_REASON, bca_dio_reason_name(reason));
@@ -134,8 +133,8 @@ static void fill_loop(struct out *o, struct libscols_line *ln, struct bca_ctx *c
 		st->not_dio = true;
 }
 
-static void fill_line(struct out *o, struct libscols_line *ln, struct bca_ctx *ctx,
-		      const struct bca_blkdev *d, struct device_state *st)
+static void fill_line(struct out *o, struct libscols_line *ln, const struct bca_blkdev *d,
+		      const struct bca_file *backing, struct device_state *st)
 {
 	char buf[512];
 	dev_t dev = bca_blkdev_get_devno(d);
@@ -148,7 +147,7 @@ static void fill_line(struct out *o, struct libscols_line *ln, struct bca_ctx *c
 	out_set_str(o, ln, COL_MAJMIN, buf);
 	out_set_str(o, ln, COL_KIND, kind_name(bca_blkdev_get_kind(d)));
 	out_set_str(o, ln, COL_TARGET, bca_blkdev_get_dm_target(d));
-	fill_loop(o, ln, ctx, d, st);
+	fill_loop(o, ln, d, backing, st);
 	if (passes >= 0)
 		out_set_bool(o, ln, COL_PASSES, passes);
 	out_set_str(o, ln, COL_PROFILE, !profile ? "none" :
@@ -174,20 +173,19 @@ file_crypto:
  * that file does with direct I/O.  Returns the line the devices below go
  * under.
  */
-static struct libscols_line *add_backing_file(struct out *o, struct bca_ctx *ctx,
-					      const struct bca_blkdev *d,
+static struct libscols_line *add_backing_file(struct out *o, const struct bca_blkdev *d,
+					      const struct bca_file *f,
 					      struct libscols_line *parent)
 {
 	const char *path = bca_blkdev_get_loop_backing_file(d);
 	struct libscols_line *ln;
-	struct bca_file *f;
 	char buf[512];
 
 	if (!path || !(ln = out_new_child(o, parent)))
 		return parent;
 	out_set_str(o, ln, COL_NAME, path);
 	out_set_str(o, ln, COL_KIND, "file");
-	if (bca_file_query(ctx, AT_FDCWD, path, 0, &f) < 0)
+	if (!f)
 		return ln;
 	out_set_str(o, ln, COL_FILE_DIO, bca_dio_verdict_name(bca_file_get_verdict(f)));
 	if (bca_file_get_reason(f) != BCA_REASON_NONE)
@@ -195,7 +193,6 @@ static struct libscols_line *add_backing_file(struct out *o, struct bca_ctx *ctx
 	out_set_str(o, ln, COL_FILE_CRYPTO, bca_crypto_impl_name(bca_file_get_crypto_impl(f)));
 	bca_file_explain(f, buf, sizeof(buf));
 	out_set_str(o, ln, COL_EXPLAIN, buf);
-	bca_file_free(f);
 	return ln;
 }
 
@@ -234,16 +231,22 @@ static int add_stack(struct out *o, struct bca_ctx *ctx, const struct bca_blkdev
 		     struct libscols_line *parent, int depth, struct seen *seen,
 		     struct device_state *st)
 {
-	struct libscols_line *ln = out_new_child(o, parent), *below;
+	struct libscols_line *ln = out_new_child(o, parent), *below = ln;
+	struct bca_file *backing = NULL;
 	int rc;
 
 	if (!ln)
 		return -ENOMEM;
-	fill_line(o, ln, ctx, d, st);
+	/* one report on a loop device's backing file serves both of its lines */
+	if (bca_blkdev_query_backing_file(ctx, d, &backing) < 0)
+		backing = NULL;
+	fill_line(o, ln, d, backing, st);
 	rc = seen_before(seen, bca_blkdev_get_devno(d));
+	if (rc == 0 && depth < MAX_DEPTH && bca_blkdev_get_kind(d) == BCA_BLKDEV_LOOP)
+		below = add_backing_file(o, d, backing, ln);
+	bca_file_free(backing);
 	if (rc != 0 || depth >= MAX_DEPTH)
 		return rc < 0 ? rc : 0;
-	below = bca_blkdev_get_kind(d) == BCA_BLKDEV_LOOP ? add_backing_file(o, ctx, d, ln) : ln;
 	for (size_t i = 0; i < bca_blkdev_get_lower_count(d) && rc == 0; i++) {
 		struct bca_blkdev *lower;
 
