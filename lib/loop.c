@@ -89,10 +89,11 @@ BCA_EXPORT int bca_file_get_loop_devices(struct bca_ctx *ctx, const struct bca_f
 		if (major(m->dev) != st->stx_dev_major || minor(m->dev) != st->stx_dev_minor ||
 		    m->ino != st->stx_ino)
 			continue;
-		len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s",
-					n++ ? "," : "", m->name);
+		/* truncated names stay terminated; the count is every match */
+		if (len < size)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", n ? "," : "",
+						m->name);
+		n++;
 	}
-	if (len >= size)
-		buf[size - 1] = '\0';
 	return n;
 }
