@@ -236,36 +236,37 @@ impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 	dmesg | grep -q 'crypto_modes needs memory_backed=1'
 }
 
-@test "fscryptctl-dio set_policy --for-dio picks the hardware, and the fallback where the profile lacks the mode" {
-	local dev id out
-	dev=$(nullb_create bcanb7 "AES-256-XTS:4096")
-	# --for-dio takes IV_INO_LBLK_64 for hardware with few keyslots
+# for_dio_on NAME MODES: an emulated device with MODES, ext4 (stable_inodes:
+# --for-dio takes IV_INO_LBLK_64 for hardware with few keyslots) mounted
+# with inlinecrypt on $MNT, and fscryptctl-dio set_policy --for-dio on
+# $MNT/enc; its output in $out, a 64 KiB file in $MNT/enc/f.
+for_dio_on() {
+	local dev id
+	dev=$(nullb_create "$1" "$2")
 	vm_mkfs_ext4 -O stable_inodes "$dev"
-	mkdir -p "$MNT"
-	vm_on_teardown "umount $MNT 2>/dev/null || true"
 	mount -o inlinecrypt "$dev" "$MNT"
-	head -c 64 /dev/urandom >"$BATS_TEST_TMPDIR/key"
 	id=$("$FSCRYPTCTL" add_key --key-file "$BATS_TEST_TMPDIR/key" "$MNT")
 	mkdir "$MNT/enc"
 	out=$("$FSCRYPTCTL" set_policy --for-dio "$id" "$MNT/enc")
 	echo "$out"
+	head -c 64K /dev/urandom >"$MNT/enc/f"
+}
+
+@test "fscryptctl-dio set_policy --for-dio picks the hardware, and the fallback where the profile lacks the mode" {
+	local out
+	mkdir -p "$MNT"
+	vm_on_teardown "umount $MNT 2>/dev/null || true"
+	head -c 64 /dev/urandom >"$BATS_TEST_TMPDIR/key"
+	for_dio_on bcanb7 "AES-256-XTS:4096"
 	[[ "$out" == *"Inline encryption: hardware of bcanb7"* ]]
 	[[ "$out" == *"Verified: new files get direct I/O"* ]]
-	head -c 64K /dev/urandom >"$MNT/enc/f"
 	[ "$(impl_of "$MNT/enc/f")" = 2 ]
 	run "$FSCRYPTCTL" check_dio "$MNT/enc/f"
 	[[ "$output" == "$MNT/enc/f: yes: "* ]]
 	umount "$MNT"
 	# a profile without the default mode: the fallback
-	dev=$(nullb_create bcanb8 "Adiantum:4096")
-	vm_mkfs_ext4 -O stable_inodes "$dev"
-	mount -o inlinecrypt "$dev" "$MNT"
-	id=$("$FSCRYPTCTL" add_key --key-file "$BATS_TEST_TMPDIR/key" "$MNT")
-	mkdir "$MNT/enc"
-	out=$("$FSCRYPTCTL" set_policy --for-dio "$id" "$MNT/enc")
-	echo "$out"
+	for_dio_on bcanb8 "Adiantum:4096"
 	[[ "$out" == *"Inline encryption: blk-crypto-fallback (the inline encryption hardware of bcanb8 cannot do AES-256-XTS with 4096-byte data units"* ]]
-	head -c 64K /dev/urandom >"$MNT/enc/f"
 	[ "$(impl_of "$MNT/enc/f")" = 3 ]
 	run "$FSCRYPTCTL" check_dio "$MNT/enc/f"
 	[[ "$output" == "$MNT/enc/f: yes: "* ]]
