@@ -665,9 +665,16 @@ struct bca_crypt_params {
 /*
  * Validates the parameters: -EINVAL for a malformed cipher, key
  * description, sizes or flags, -EOPNOTSUPP for what the target cannot do
- * (dm-inlinecrypt: only aes-xts-plain64, no workqueue flags).
+ * (dm-inlinecrypt: only aes-xts-plain64, no workqueue flags); dm-inlinecrypt
+ * also needs a 64-byte key, iv_large_sectors above 512-byte sectors and an
+ * IV offset in whole sectors.
  */
 int bca_crypt_params_check(const struct bca_crypt_params *p);
+/*
+ * What bca_crypt_params_check() refuses, in words that name the table
+ * parameter ("the sector size must be ..."), or NULL when p is valid.
+ */
+const char *bca_crypt_params_reason(const struct bca_crypt_params *p);
 /* The table line "0 <size> <target> <params>", as the kernel prints it back. */
 int bca_crypt_format_table(const struct bca_crypt_params *p, char *buf, size_t size);
 /* The lowest target version with everything p uses, and the option that needs it. */

@@ -24,18 +24,22 @@ static const char *const iv_modes[] = {
  * that a typo is a clear error before anything is created; whether the
  * kernel has the cipher is known only when the table loads.
  */
-static int check_cipher(const struct bca_crypt_params *p)
+static int check_cipher(const struct bca_crypt_params *p, const char **why)
 {
 	const char *c = p->cipher, *iv;
 	size_t len;
 
+	*why = "invalid cipher specification (expected cipher-chainmode-ivmode, "
+	       "e.g. aes-xts-plain64)";
 	if (!c || !*c || strlen(c) > 120)
 		return -EINVAL;
 	for (const char *s = c; *s; s++)
 		if (!isalnum((unsigned char)*s) && !strchr("-_:()", *s))
 			return -EINVAL;
-	if (p->target == BCA_TARGET_INLINECRYPT)
+	if (p->target == BCA_TARGET_INLINECRYPT) {
+		*why = "dm-inlinecrypt supports only the cipher aes-xts-plain64";
 		return strcmp(c, "aes-xts-plain64") ? -EOPNOTSUPP : 0;
+	}
 	if (!strncmp(c, "capi:", 5))
 		return 0;
 	iv = strrchr(c, '-');
@@ -46,6 +50,7 @@ static int check_cipher(const struct bca_crypt_params *p)
 	for (size_t i = 0; i < BCA_ARRAY_SIZE(iv_modes); i++)
 		if (strlen(iv_modes[i]) == len && !strncmp(iv, iv_modes[i], len))
 			return 0;
+	*why = "unknown IV mode in the cipher specification (plain64, essiv, ...)";
 	return -EINVAL;
 }
 
@@ -67,40 +72,77 @@ static bool key_desc_ok(const char *d)
 	return true;
 }
 
-BCA_EXPORT int bca_crypt_params_check(const struct bca_crypt_params *p)
+/* The one check of a table's parameters: the error and, in *why, which one is wrong. */
+static int check_params(const struct bca_crypt_params *p, const char **why)
 {
 	unsigned int known = BCA_CRYPT_NO_READ_WORKQUEUE | BCA_CRYPT_NO_WRITE_WORKQUEUE |
 			     BCA_CRYPT_HIGH_PRIORITY | BCA_CRYPT_ALLOW_DISCARDS |
 			     BCA_CRYPT_IV_LARGE_SECTORS;
+	bool inl = p && p->target == BCA_TARGET_INLINECRYPT;
+	uint32_t units = p && p->sector_size ? p->sector_size / 512 : 1;
 	int rc;
 
+	*why = "invalid parameter structure";
 	if (!p || p->struct_size != sizeof(*p))
 		return -EINVAL;
-	if (p->target != BCA_TARGET_CRYPT && p->target != BCA_TARGET_INLINECRYPT)
+	*why = "unknown target";
+	if (p->target != BCA_TARGET_CRYPT && !inl)
 		return -EINVAL;
+	*why = "unknown option flag";
 	if (p->flags & ~known)
 		return -EINVAL;
-	if (p->target == BCA_TARGET_INLINECRYPT &&
-	    (p->flags & (BCA_CRYPT_NO_READ_WORKQUEUE | BCA_CRYPT_NO_WRITE_WORKQUEUE |
-			 BCA_CRYPT_HIGH_PRIORITY)))
-		return -EOPNOTSUPP;	/* no workqueues to skip: blk-crypto does it */
-	rc = check_cipher(p);
+	*why = "dm-inlinecrypt has no workqueue options: blk-crypto does the work";
+	if (inl && (p->flags & (BCA_CRYPT_NO_READ_WORKQUEUE | BCA_CRYPT_NO_WRITE_WORKQUEUE |
+				BCA_CRYPT_HIGH_PRIORITY)))
+		return -EOPNOTSUPP;
+	rc = check_cipher(p, why);
 	if (rc < 0)
 		return rc;
+	*why = "the key description must be 1 to 255 bytes without white space or control characters";
 	if (!key_desc_ok(p->key_desc))
 		return -EINVAL;
+	*why = "the key size must be 1 to 128 bytes";
 	if (!p->key_size || p->key_size > 128)
 		return -EINVAL;
+	*why = "dm-inlinecrypt's aes-xts-plain64 takes a 512-bit (64-byte) key";
+	if (inl && p->key_size != 64)
+		return -EINVAL;
+	*why = "the sector size must be a power of two from 512 to 4096";
 	if (p->sector_size && (p->sector_size < 512 || p->sector_size > 4096 ||
 			       (p->sector_size & (p->sector_size - 1))))
 		return -EINVAL;
+	*why = "iv_large_sectors needs a sector size above 512";
 	if ((p->flags & BCA_CRYPT_IV_LARGE_SECTORS) && p->sector_size <= 512)
 		return -EINVAL;
+	*why = "dm-inlinecrypt needs iv_large_sectors with a sector size above 512";
+	if (inl && p->sector_size > 512 && !(p->flags & BCA_CRYPT_IV_LARGE_SECTORS))
+		return -EINVAL;
+	*why = "the size must not be 0";
 	if (!p->size)
 		return -EINVAL;
-	if (p->sector_size && (p->size % (p->sector_size / 512) || p->offset % (p->sector_size / 512)))
+	*why = "the offset and size must be multiples of the sector size";
+	if (p->size % units || p->offset % units)
 		return -EINVAL;
+	*why = "dm-inlinecrypt needs an IV offset that is a multiple of the sector size";
+	if (inl && p->iv_offset % units)
+		return -EINVAL;
+	*why = NULL;
 	return 0;
+}
+
+BCA_EXPORT int bca_crypt_params_check(const struct bca_crypt_params *p)
+{
+	const char *why;
+
+	return check_params(p, &why);
+}
+
+BCA_EXPORT const char *bca_crypt_params_reason(const struct bca_crypt_params *p)
+{
+	const char *why;
+
+	check_params(p, &why);
+	return why;
 }
 
 static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)

@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Masking the key of a dm-crypt table line, on buffers of exactly its size. */
+/*
+ * The dm-crypt and dm-inlinecrypt table model on the host: masking a key
+ * on buffers of exactly its size, the parameter check and its reasons,
+ * the formatted line, and taking status lines apart (ours and upstream's).
+ */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
 
 #include "internal.h"
+#include "dmcrypt.h"
 #include "tap.h"
 
 /* Masks a heap copy of exactly strlen(in) + 1 bytes, so ASan sees any overrun. */
@@ -19,9 +28,72 @@ static void check(const char *in, const char *want, const char *name)
 	free(line);
 }
 
+/* A valid dm-inlinecrypt parameter set, 4096-byte sectors. */
+static struct bca_crypt_params inline_params(void)
+{
+	return (struct bca_crypt_params){
+		.struct_size = sizeof(struct bca_crypt_params),
+		.target = BCA_TARGET_INLINECRYPT, .cipher = "aes-xts-plain64",
+		.key_size = 64, .key_desc = "dmcrypt-inline:x", .iv_offset = 16,
+		.device = makedev(254, 16), .offset = 8, .size = 2048, .sector_size = 4096,
+		.flags = BCA_CRYPT_IV_LARGE_SECTORS | BCA_CRYPT_ALLOW_DISCARDS,
+	};
+}
+
+/* What the check says of p: "ok" or "ERRNO: reason". */
+static const char *verdict(const struct bca_crypt_params *p)
+{
+	static char buf[256];
+	int rc = bca_crypt_params_check(p);
+	const char *why = bca_crypt_params_reason(p);
+
+	if (rc == 0)
+		return why ? "ok with a reason" : "ok";
+	snprintf(buf, sizeof(buf), "%s: %s", rc == -EOPNOTSUPP ? "EOPNOTSUPP" :
+		 rc == -EINVAL ? "EINVAL" : "other", why ? why : "(none)");
+	return buf;
+}
+
+static void refused(void (*change)(struct bca_crypt_params *), const char *want, const char *name)
+{
+	struct bca_crypt_params p = inline_params();
+
+	change(&p);
+	is_str(verdict(&p), want, name);
+}
+
+static void other_cipher(struct bca_crypt_params *p) { p->cipher = "aes-cbc-essiv:sha256"; }
+static void key_256(struct bca_crypt_params *p) { p->key_size = 32; }
+static void sector_3000(struct bca_crypt_params *p) { p->sector_size = 3000; }
+static void sector_8192(struct bca_crypt_params *p) { p->sector_size = 8192; }
+static void no_large(struct bca_crypt_params *p) { p->flags &= ~BCA_CRYPT_IV_LARGE_SECTORS; }
+static void workqueue(struct bca_crypt_params *p) { p->flags |= BCA_CRYPT_NO_READ_WORKQUEUE; }
+static void iv_odd(struct bca_crypt_params *p) { p->iv_offset = 3; }
+static void size_odd(struct bca_crypt_params *p) { p->size = 2047; }
+static void large_512(struct bca_crypt_params *p) { p->sector_size = 512; }
+static void unknown_flag(struct bca_crypt_params *p) { p->flags |= 1u << 20; }
+
+static void parse(const char *line, const char *want, const char *name)
+{
+	struct crypt_table t;
+	char got[2048];
+
+	if (crypt_table_parse(line, &t) < 0) {
+		is_str("parse error", want, name);
+		return;
+	}
+	snprintf(got, sizeof(got), "%s|%s|%s|%llu|%s|%llu|%s", t.target, t.cipher, t.key,
+		 (unsigned long long)t.iv_offset, t.device, (unsigned long long)t.offset,
+		 t.options);
+	is_str(got, want, name);
+}
+
 int main(void)
 {
-	plan(5);
+	struct bca_crypt_params p = inline_params();
+	char line[512];
+
+	plan(22);
 	check("0 8 crypt aes-xts-plain64 00112233aabbccdd 0 7:2 0",
 	      "0 8 crypt aes-xts-plain64 - 0 7:2 0", "a hex key becomes -");
 	check("0 8 crypt aes-xts-plain64 :64:logon:bca:x 0 7:2 0",
@@ -31,5 +103,44 @@ int main(void)
 	check("0 8 crypt aes-xts-plain64 0011", "0 8 crypt aes-xts-plain64 -",
 	      "a key at the end of the line");
 	check("0 8 crypt", "0 8 crypt", "a line without a key field");
+	check("0 8 inlinecrypt aes-xts-plain64 00112233 0 0 7:2 0",
+	      "0 8 inlinecrypt aes-xts-plain64 - 0 0 7:2 0", "upstream's inlinecrypt line: key masked");
+
+	is_str(verdict(&p), "ok", "inlinecrypt: 4096-byte sectors with iv_large_sectors");
+	refused(other_cipher, "EOPNOTSUPP: dm-inlinecrypt supports only the cipher aes-xts-plain64",
+		"inlinecrypt: another cipher");
+	refused(key_256, "EINVAL: dm-inlinecrypt's aes-xts-plain64 takes a 512-bit (64-byte) key",
+		"inlinecrypt: a 256-bit key");
+	refused(sector_3000, "EINVAL: the sector size must be a power of two from 512 to 4096",
+		"inlinecrypt: sector size not a power of two");
+	refused(sector_8192, "EINVAL: the sector size must be a power of two from 512 to 4096",
+		"inlinecrypt: sector size out of range");
+	refused(no_large, "EINVAL: dm-inlinecrypt needs iv_large_sectors with a sector size above 512",
+		"inlinecrypt: 4096 without iv_large_sectors");
+	refused(workqueue, "EOPNOTSUPP: dm-inlinecrypt has no workqueue options: blk-crypto does the work",
+		"inlinecrypt: a workqueue flag");
+	refused(iv_odd, "EINVAL: dm-inlinecrypt needs an IV offset that is a multiple of the sector size",
+		"inlinecrypt: IV offset in part sectors");
+	refused(size_odd, "EINVAL: the offset and size must be multiples of the sector size",
+		"inlinecrypt: size in part sectors");
+	refused(large_512, "EINVAL: iv_large_sectors needs a sector size above 512",
+		"inlinecrypt: iv_large_sectors at 512");
+	refused(unknown_flag, "EINVAL: unknown option flag", "an unknown flag");
+
+	p.target = BCA_TARGET_CRYPT;
+	p.iv_offset = 3;
+	is_str(verdict(&p), "ok", "dm-crypt takes an IV offset in part sectors");
+
+	p = inline_params();
+	is_int(bca_crypt_format_table(&p, line, sizeof(line)), 0, "inlinecrypt table formatted");
+	is_str(line, "0 2048 inlinecrypt aes-xts-plain64 :64:logon:dmcrypt-inline:x 16 254:16 8 "
+	       "3 allow_discards sector_size:4096 iv_large_sectors",
+	       "in the order the target reports it");
+
+	parse(line, "inlinecrypt|aes-xts-plain64|:64:logon:dmcrypt-inline:x|16|254:16|8|"
+	      "3 allow_discards sector_size:4096 iv_large_sectors", "our line read back");
+	parse("0 2048 inlinecrypt aes-xts-plain64 - 0 16 254:16 8 1 allow_discards",
+	      "inlinecrypt|aes-xts-plain64|-|16|254:16|8|1 allow_discards",
+	      "upstream 7.2's line, with its key type field");
 	return done_testing();
 }

@@ -256,30 +256,6 @@ fault_injection_built() {
 	! keyctl search @u logon dmcrypt-inline:bca-t >/dev/null 2>&1
 }
 
-@test "dm-inlinecrypt: a clear error when the kernel lacks the target, else a round trip" {
-	if ! dmsetup targets | grep -q '^inlinecrypt'; then
-		run --separate-stderr "$DMCI" create bca-t "$DISK" --target inlinecrypt --key-file "$KEY"
-		[ "$status" -eq 1 ]
-		[ "$stderr" = "dmcrypt-inline: the running kernel has no dm-inlinecrypt target" ]
-		assert_clean
-		return 0
-	fi
-	"$DMCI" create bca-t "$DISK" --target inlinecrypt --key-file "$KEY"
-	pattern_file "$BATS_TEST_TMPDIR/plain" 1
-	dd if="$BATS_TEST_TMPDIR/plain" of=/dev/mapper/bca-t bs=1M oflag=direct status=none
-	cmp "$BATS_TEST_TMPDIR/plain" <(dd if=/dev/mapper/bca-t bs=1M count=1 iflag=direct status=none)
-	[ "$(dd if="$DISK" bs=1M count=1 iflag=direct status=none | grep -ca "$PATTERN")" = 0 ]
-	"$DMCI" remove bca-t
-	assert_clean
-}
-
-@test "--target inlinecrypt refuses dm-crypt-only options" {
-	run --separate-stderr "$DMCI" create bca-t "$DISK" --target inlinecrypt --inline --key-file "$KEY"
-	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"dm-inlinecrypt takes only --cipher aes-xts-plain64 and no workqueue options" ]]
-	assert_clean
-}
-
 @test "every step that fails after the first leaves no device and no key (fault injection)" {
 	fault_injection_built || skip "configure --enable-fault-injection"
 	local step

@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -256,25 +255,6 @@ static int check_target(struct bca_ctx *ctx, const struct create_opts *o)
 	return 0;
 }
 
-static const char *params_error(const struct create_opts *o, int rc)
-{
-	if (rc == -EOPNOTSUPP)
-		return o->p.target == BCA_TARGET_INLINECRYPT ?
-		       "dm-inlinecrypt takes only --cipher aes-xts-plain64 and no workqueue options" :
-		       "unsupported option";
-	if (o->p.sector_size && (o->p.sector_size & (o->p.sector_size - 1)))
-		return "--sector-size must be a power of two from 512 to 4096";
-	if ((o->p.flags & BCA_CRYPT_IV_LARGE_SECTORS) && o->p.sector_size <= 512)
-		return "--iv-large-sectors needs --sector-size above 512";
-	if (o->p.sector_size && (o->p.size % (o->p.sector_size / 512) ||
-				 o->p.offset % (o->p.sector_size / 512)))
-		return "--offset and --size must be multiples of --sector-size";
-	for (const unsigned char *c = (const unsigned char *)o->p.key_desc; *c; c++)
-		if (isspace(*c) || iscntrl(*c))
-			return "--key-desc must not contain white space or control characters";
-	return "invalid cipher specification (expected cipher-chainmode-ivmode, e.g. aes-xts-plain64)";
-}
-
 /* Reads exactly key_size bytes into locked memory; a clear error for any other size. */
 static struct bca_secret *read_key(const struct create_opts *o)
 {
@@ -333,7 +313,7 @@ int cmd_create(int argc, char **argv)
 		goto out;
 	rc = bca_crypt_format_table(&o.p, table, sizeof(table));
 	if (rc < 0) {
-		cli_warnx("%s", params_error(&o, rc));
+		cli_warnx("%s", bca_crypt_params_reason(&o.p));
 		status = EXIT_USAGE;
 		goto out;
 	}

@@ -20,7 +20,7 @@
 enum {
 	COL_NAME, COL_TARGET, COL_CIPHER, COL_FLAGS, COL_KEY, COL_KEY_PRESENT, COL_DEVICE,
 	COL_BACKING, COL_BACKING_SIZE, COL_BACKING_TYPE, COL_OFFSET, COL_SECTORS, COL_SECTOR_SIZE,
-	COL_PROFILE, COL_PASSTHROUGH, COL_MANAGED,
+	COL_PROFILE, COL_PASSTHROUGH, COL_CRYPTO_BY, COL_MANAGED,
 };
 
 static const struct col_info infos[] = {
@@ -39,12 +39,13 @@ static const struct col_info infos[] = {
 	[COL_SECTOR_SIZE] = { "SECTOR-SIZE", 4, SCOLS_FL_RIGHT, COL_NUM, "encryption sector size" },
 	[COL_PROFILE] = { "PROFILE", 8, 0, COL_STR, "inline-crypto profile the device offers upward: passthrough or none" },
 	[COL_PASSTHROUGH] = { "PASSTHROUGH", 3, 0, COL_BOOL, "whether the backing stack has an inline-crypto profile (hardware or passed through)" },
+	[COL_CRYPTO_BY] = { "CRYPTO-BY", 8, 0, COL_STR, "who encrypts: dm-crypt (kernel crypto API), inline-hw (the backing device's inline-crypto profile has the cipher and sector size) or inline-fallback (blk-crypto-fallback)" },
 	[COL_MANAGED] = { "MANAGED", 3, 0, COL_BOOL, "created by dmcrypt-inline" },
 };
 
 static const int default_cols[] = {
 	COL_NAME, COL_TARGET, COL_CIPHER, COL_FLAGS, COL_KEY, COL_KEY_PRESENT, COL_BACKING,
-	COL_BACKING_SIZE, COL_SECTORS, COL_SECTOR_SIZE, COL_PASSTHROUGH, COL_MANAGED,
+	COL_BACKING_SIZE, COL_SECTORS, COL_SECTOR_SIZE, COL_PASSTHROUGH, COL_CRYPTO_BY, COL_MANAGED,
 };
 
 static uint32_t sector_size_of(const char *opts)
@@ -60,6 +61,19 @@ static const char *flags_of(const char *opts)
 	const char *sp = strchr(opts, ' ');
 
 	return *opts && sp ? sp + 1 : "";
+}
+
+/*
+ * dm-inlinecrypt's bios carry a blk-crypto context to the backing device:
+ * its profile does the work when it has AES-256-XTS at the sector size,
+ * blk-crypto-fallback otherwise (blk_crypto_start_using_key()).
+ */
+static const char *crypto_by(const struct crypt_table *t, const struct bca_blkdev *lower)
+{
+	if (strcmp(t->target, "inlinecrypt"))
+		return "dm-crypt";
+	return bca_crypto_impl_name(bca_blkdev_crypto_for(lower, "AES-256-XTS",
+							  sector_size_of(t->options)));
 }
 
 /* What libblkid says of the backing device (it is held by dm: no O_EXCL). */
@@ -118,6 +132,7 @@ static int show(struct bca_ctx *ctx, struct out *o, const char *name)
 		out_set_str(o, ln, COL_BACKING, bca_blkdev_get_name(lower));
 		backing_identity(ctx, o, ln, bca_blkdev_get_name(lower));
 		out_set_bool(o, ln, COL_PASSTHROUGH, bca_blkdev_has_crypto_profile(lower));
+		out_set_str(o, ln, COL_CRYPTO_BY, crypto_by(&t, lower));
 		bca_blkdev_free(lower);
 	}
 	out_set_u64(o, ln, COL_OFFSET, t.offset);

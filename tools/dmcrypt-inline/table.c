@@ -19,6 +19,14 @@ int crypt_table_parse(const char *line, struct crypt_table *t)
 	if (sscanf(line, "%llu %llu %31s %127s %511s %llu %63s %llu%n", &start, &length,
 		   t->target, t->cipher, t->key, &iv, t->device, &off, &n) != 8)
 		return -EINVAL;
+	/*
+	 * Upstream's dm-inlinecrypt 1.0.0 (7.2) reports a key type number
+	 * after the key, a field its constructor does not take: the device
+	 * is then the 8th field.  Devices are always "MAJ:MIN" in a status.
+	 */
+	if (!strcmp(t->target, "inlinecrypt") && !strchr(t->device, ':') &&
+	    sscanf(line, "%*u %*u %*s %*s %*s %*u %llu %63s %llu%n", &iv, t->device, &off, &n) != 3)
+		return -EINVAL;
 	t->start = start;
 	t->length = length;
 	t->iv_offset = iv;
