@@ -1,67 +1,28 @@
 #!/usr/bin/env bats
-# dm-inlinecrypt (kernel patch 21) end to end: dmcrypt-inline creates it
+# dm-inlinecrypt (kernel patch 22) end to end: dmcrypt-inline creates it
 # over a plain virtio disk (blk-crypto-fallback) and over null_blk's
 # emulated inline-crypto hardware; the ciphertext is compared with
 # dm-crypt's, the reported table is loaded again, every error path of the
 # target and of the tool is taken, and nothing is left behind.
 
-load vm_helpers
+load dmcrypt_helpers
 
 bats_require_minimum_version 1.5.0
 
 NULLB_CFG=/sys/kernel/config/nullb
 
 setup() {
-	vm_setup
-	DISK=$(vm_disk dm)
-	DMCI=$(vm_tool dmcrypt-inline)
-	KEY=$BATS_TEST_TMPDIR/key
-	head -c 64 /dev/urandom >"$KEY"
+	dmci_setup 8
 	KEYHEX=$(od -An -v -tx1 "$KEY" | tr -d ' \n')
-	PATTERN="inlinecrypt-plaintext-$RANDOM$RANDOM"
 	mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
-	dd if=/dev/zero of="$DISK" bs=1M count=8 oflag=direct status=none
-	vm_on_teardown "dmsetup remove --noudevsync bca-u 2>/dev/null || true"
-	vm_on_teardown "dmsetup remove --noudevsync bca-t 2>/dev/null || true"
-	vm_on_teardown "keyctl purge -p logon dmcrypt-inline: >/dev/null 2>&1 || true"
 	vm_on_teardown "keyctl purge -p logon bca-ic: >/dev/null 2>&1 || true"
 }
 
 teardown() { vm_teardown; }
 
-# Nothing of ours left: no dm device, no key in the user keyring.
-assert_clean() {
-	run dmsetup ls
-	[[ "$output" != *bca-t* && "$output" != *bca-u* ]] || { echo "device left: $output"; return 1; }
-	if keyctl search @u logon dmcrypt-inline:bca-t >/dev/null 2>&1; then
-		echo "key dmcrypt-inline:bca-t left in the user keyring"
-		return 1
-	fi
-}
-
-pattern_file() {
-	{ yes "$PATTERN" || true; } | head -c $(($2 * 1024 * 1024)) >"$1"
-}
-
-# nullb_create NAME MODES [discard]: a 64 MiB memory-backed null_blk with
-# the emulated hardware (patch 18); prints /dev/NAME.
-nullb_create() {
-	local d=$NULLB_CFG/$1
-	mkdir "$d"
-	vm_on_teardown "rmdir $d"
-	echo 1 >"$d/memory_backed"
-	echo 64 >"$d/size"
-	echo 512 >"$d/blocksize"
-	echo "${3:-0}" >"$d/discard"
-	echo "$2" >"$d/crypto_modes"
-	echo 8 >"$d/crypto_dun_bytes"
-	echo 8 >"$d/crypto_keyslots"
-	echo 1 >"$d/power"
-	vm_on_teardown "echo 0 >$d/power"
-	[[ -b /dev/$1 ]] || mknod "/dev/$1" b "$(cut -d: -f1 "/sys/block/$1/dev")" \
-		"$(cut -d: -f2 "/sys/block/$1/dev")"
-	echo "/dev/$1"
-}
+# nullb_create NAME MODES [DISCARD]: the emulated hardware (patch 18) on
+# 512-byte blocks, discards as asked.
+nullb_create() { vm_nullb_create "$1" "$2" 8 512 "${3:-0}"; }
 
 # The sysfs queue directory of /dev/mapper/NAME.
 dm_queue() {

@@ -2,38 +2,13 @@
 # dmcrypt-inline in the guest: real dm-crypt, the kernel keyring, and every
 # way creation can fail leaving nothing behind.
 
-load vm_helpers
+load dmcrypt_helpers
 
 bats_require_minimum_version 1.5.0
 
-setup() {
-	vm_setup
-	DISK=$(vm_disk dm)
-	DMCI=$(vm_tool dmcrypt-inline)
-	KEY=$BATS_TEST_TMPDIR/key
-	head -c 64 /dev/urandom >"$KEY"
-	PATTERN="dmcrypt-inline-plaintext-$RANDOM$RANDOM"
-	# a blank disk: no signature left by an earlier test
-	dd if=/dev/zero of="$DISK" bs=1M count=4 oflag=direct status=none
-	vm_on_teardown "dmsetup remove --noudevsync bca-t 2>/dev/null || true"
-	vm_on_teardown "keyctl purge -p logon dmcrypt-inline: >/dev/null 2>&1 || true"
-}
+setup() { dmci_setup 4; }
 
 teardown() { vm_teardown; }
-
-# Nothing of ours left: no dm device, no key in any keyring we can see.
-assert_clean() {
-	run dmsetup ls
-	[[ "$output" != *bca-t* ]] || { echo "device left: $output"; return 1; }
-	if keyctl search @u logon "dmcrypt-inline:bca-t" >/dev/null 2>&1; then
-		echo "key dmcrypt-inline:bca-t left in the user keyring"
-		return 1
-	fi
-}
-
-pattern_file() {
-	{ yes "$PATTERN" || true; } | head -c $(($2 * 1024 * 1024)) >"$1"
-}
 
 fault_injection_built() {
 	grep -q '^#define BCA_FAULT_INJECTION 1' "$BCA_BUILDDIR/config.h"

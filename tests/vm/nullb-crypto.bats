@@ -20,24 +20,8 @@ setup() {
 
 teardown() { vm_teardown; }
 
-# nullb_create NAME MODES [KEYSLOTS]: a 128 MiB memory-backed device with
-# the emulated hardware, powered on; prints /dev/NAME.
-nullb_create() {
-	local d=$NULLB_CFG/$1
-	mkdir "$d"
-	vm_on_teardown "rmdir $d"
-	echo 1 >"$d/memory_backed"
-	echo 128 >"$d/size"
-	echo 4096 >"$d/blocksize"
-	echo "$2" >"$d/crypto_modes"
-	echo 8 >"$d/crypto_dun_bytes"
-	echo "${3:-8}" >"$d/crypto_keyslots"
-	echo 1 >"$d/power"
-	vm_on_teardown "echo 0 >$d/power"
-	[[ -b /dev/$1 ]] || mknod "/dev/$1" b "$(cut -d: -f1 "/sys/block/$1/dev")" \
-		"$(cut -d: -f2 "/sys/block/$1/dev")"
-	echo "/dev/$1"
-}
+# nullb_create NAME MODES [KEYSLOTS]: 4096-byte blocks.
+nullb_create() { vm_nullb_create "$1" "$2" "${3:-8}" 4096 0; }
 
 # nullb_ext4 NAME MODES [KEYSLOTS]: nullb_create, then an ext4 on it mounted
 # with inlinecrypt on $MNT and an encrypted directory $MNT/enc.

@@ -100,6 +100,28 @@ vm_mount() {
 	vm_on_teardown "umount $(printf %q "$2")"
 }
 
+# vm_nullb_create NAME MODES KEYSLOTS BLOCKSIZE DISCARD: a 128 MiB
+# memory-backed null_blk with emulated inline-crypto hardware (kernel patch
+# 18: crypto_modes MODES, 8 DUN bytes), powered on and powered off and
+# removed at teardown; prints /dev/NAME (made here: the guest has no udev).
+vm_nullb_create() {
+	local d=/sys/kernel/config/nullb/$1
+	mkdir "$d"
+	vm_on_teardown "rmdir $d"
+	echo 1 >"$d/memory_backed"
+	echo 128 >"$d/size"
+	echo "$4" >"$d/blocksize"
+	echo "$5" >"$d/discard"
+	echo "$2" >"$d/crypto_modes"
+	echo 8 >"$d/crypto_dun_bytes"
+	echo "$3" >"$d/crypto_keyslots"
+	echo 1 >"$d/power"
+	vm_on_teardown "echo 0 >$d/power"
+	[[ -b /dev/$1 ]] || mknod "/dev/$1" b "$(cut -d: -f1 "/sys/block/$1/dev")" \
+		"$(cut -d: -f2 "/sys/block/$1/dev")"
+	echo "/dev/$1"
+}
+
 # vm_dm_create NAME TABLE: no udev in the guest, dmsetup makes the node.
 vm_dm_create() {
 	dmsetup create --noudevsync "$1" --table "$2"
