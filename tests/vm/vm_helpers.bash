@@ -100,9 +100,10 @@ vm_mount() {
 	vm_on_teardown "umount $(printf %q "$2")"
 }
 
-# vm_nullb_create NAME MODES KEYSLOTS BLOCKSIZE DISCARD: a 128 MiB
-# memory-backed null_blk with emulated inline-crypto hardware (kernel patch
-# 18: crypto_modes MODES, 8 DUN bytes), powered on and powered off and
+# vm_nullb_create NAME MODES KEYSLOTS BLOCKSIZE DISCARD [ZONE_MIB]: a
+# 128 MiB memory-backed null_blk with emulated inline-crypto hardware
+# (kernel patch 18: crypto_modes MODES, 8 DUN bytes), host-managed with
+# ZONE_MIB zones (all sequential) when given, powered on and powered off and
 # removed at teardown; prints /dev/NAME (made here: the guest has no udev).
 vm_nullb_create() {
 	local d=/sys/kernel/config/nullb/$1
@@ -112,6 +113,11 @@ vm_nullb_create() {
 	echo 128 >"$d/size"
 	echo "$4" >"$d/blocksize"
 	echo "$5" >"$d/discard"
+	if [[ -n "${6:-}" ]]; then
+		echo 1 >"$d/zoned"
+		echo "$6" >"$d/zone_size"
+		echo 0 >"$d/zone_nr_conv"
+	fi
 	echo "$2" >"$d/crypto_modes"
 	echo 8 >"$d/crypto_dun_bytes"
 	echo "$3" >"$d/crypto_keyslots"
