@@ -49,7 +49,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			bca_blkdev_get_lower(d, i);
 		bca_blkdev_free(d);
 	}
-	bca_blkdev_crypto_supports(ctx, 8, 0, "AES-256-XTS", 4096);
+	{
+		int err;
+		const struct bca_blkdev *p = bca_blkdev_get(ctx, makedev(8, 0),
+							    BCA_BLKDEV_HAVE_PROFILE, &err);
+
+		if (p)
+			bca_blkdev_mode_dus_mask(p, "AES-256-XTS");
+	}
 	bca_unref(ctx);
 	return 0;
 }

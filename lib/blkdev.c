@@ -1,145 +1,575 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Block devices: names and inline-crypto capabilities from sysfs
- * (/sys/dev/block/MAJ:MIN, queue/crypto/ since 5.18).
+ * Block devices, one object per device: its name and kind, its
+ * inline-crypto profile, and the devices below it (a partition's disk, a
+ * dm device's slaves, a loop device's backing file's device), with what
+ * each device-mapper layer does with inline crypto.  Everything is read
+ * from sysfs relative to the device's directory (/sys/dev/block/MAJ:MIN
+ * below the sysroot), once per context: file reports of a scan, plans and
+ * device queries share the object.  The profile comes from queue/crypto/
+ * (5.18+).  A kernel with blkcryptadm's patches also says there whether the
+ * profile is passed through by a stacking driver (queue/crypto/passthrough)
+ * and whether blk-crypto-fallback serves what the device cannot
+ * (queue/crypto_fallback); elsewhere both are inferred.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <unistd.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "internal.h"
-#include "uapi/fscrypt.h"
 
-int bca_blkdev_name(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
-		    char *buf, size_t size)
+struct blkdev_mode {
+	char *name;
+	uint64_t dus_mask;
+};
+
+struct bca_blkdev {
+	int refcount;			/* the context's, and each caller's */
+	unsigned int have;		/* BCA_BLKDEV_HAVE_* read so far */
+	char name[64];
+	unsigned int major, minor;
+	enum bca_blkdev_kind kind;
+	bool has_profile;
+	enum bca_source source;		/* of the profile */
+	bool profile_dm;		/* the kernel says: passed through (dm) */
+	uint32_t num_keyslots;
+	uint32_t max_dun_bits;
+	unsigned int key_types;
+	size_t nmodes;
+	struct blkdev_mode *modes;
+	int fallback;			/* blk-crypto-fallback: 1, 0, -1 unknown */
+	const char *fallback_why;
+	bool lower_profile;		/* some device below has a crypto profile */
+	char dm_name[128];
+	char target[32];
+	size_t nlower;
+	dev_t *lower;
+	/* a bound loop device: sysfs loop/backing_file, loop/offset, loop/dio */
+	char *backing;
+	uint64_t loop_offset;
+	int loop_dio;			/* 1, 0, -1 unknown */
+};
+
+/* The device's sysfs directory below the sysroot, as a descriptor. */
+static int open_dev_dir(struct bca_ctx *ctx, const struct bca_blkdev *d)
 {
-	char path[64], line[256];
-	FILE *f;
-	int rc = -ENOENT;
+	char path[64];
 
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/uevent", major, minor);
-	f = bca_sys_fopen(ctx, path);
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "DEVNAME=", 8))
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		if (snprintf(buf, size, "%s", line + 8) >= (int)size)
-			rc = -ENAMETOOLONG;
-		else
-			rc = 0;
-		break;
-	}
-	fclose(f);
-	return rc;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", d->major, d->minor);
+	return bca_sys_open_dir(ctx, path);
 }
 
-/* A scan asks for the same device file after file: remember the last one. */
-int bca_blkdev_name_cached(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
-			   char *buf, size_t size)
+/* Reads "MAJ:MIN" from a sysfs dev attribute. */
+static int read_devno_at(int dirfd, const char *rel, dev_t *out)
 {
-	size_t len;
-	int rc;
+	char buf[32];
+	unsigned int ma, mi;
+	int rc = bca_sys_read_str_at(dirfd, rel, buf, sizeof(buf));
 
-	if (!ctx->devname_valid || ctx->devname_major != major || ctx->devname_minor != minor) {
-		rc = bca_blkdev_name(ctx, major, minor, ctx->devname, sizeof(ctx->devname));
-		if (rc < 0)
-			return rc;
-		ctx->devname_major = major;
-		ctx->devname_minor = minor;
-		ctx->devname_valid = true;
-	}
-	/* no printf here: this runs once per file of a scan */
-	len = strlen(ctx->devname);
-	if (len >= size)
-		return -ENAMETOOLONG;
-	memcpy(buf, ctx->devname, len + 1);
+	if (rc < 0)
+		return rc;
+	if (sscanf(buf, "%u:%u", &ma, &mi) != 2)
+		return -BCA_ERR_PARSE;
+	*out = makedev(ma, mi);
 	return 0;
 }
 
-const char *bca_blk_crypto_mode_of(int mode)
+/* The kernel name from uevent's DEVNAME= line. */
+static int read_name(int dirfd, char *buf, size_t size)
 {
-	switch (mode) {
-	case FSCRYPT_MODE_AES_256_XTS:
-		return "AES-256-XTS";
-	case FSCRYPT_MODE_AES_128_CBC:
-		return "AES-128-CBC-ESSIV";
-	case FSCRYPT_MODE_ADIANTUM:
-		return "Adiantum";
-	case FSCRYPT_MODE_SM4_XTS:
-		return "SM4-XTS";
-	default:
-		return NULL;
-	}
-}
+	char text[4096], *line, *save = NULL;
+	int rc = bca_sys_read_str_at(dirfd, "uevent", text, sizeof(text));
 
-/*
- * A partition has no queue/ of its own: the profile is its whole disk's,
- * one directory up.
- */
-int bca_blkdev_crypto_dir(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
-			  char *buf, size_t size)
-{
-	static const char *const queue_dirs[] = { "queue", "../queue" };
-	int fd;
-
-	for (size_t i = 0; i < BCA_ARRAY_SIZE(queue_dirs); i++) {
-		if (snprintf(buf, size, "/sys/dev/block/%u:%u/%s/crypto", major, minor,
-			     queue_dirs[i]) >= (int)size)
-			return -ENAMETOOLONG;
-		fd = bca_sys_open(ctx, buf, O_RDONLY | O_DIRECTORY);
-		if (fd >= 0) {
-			close(fd);
-			return 0;
-		}
-		if (fd != -ENOENT && fd != -ENOTDIR)
-			return fd;
+	if (rc < 0)
+		return rc;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "DEVNAME=", 8))
+			continue;
+		return snprintf(buf, size, "%s", line + 8) >= (int)size ? -ENAMETOOLONG : 0;
 	}
 	return -ENOENT;
 }
 
-static int crypto_supports(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
-			   const char *mode_name, uint32_t data_unit_size)
+static int cmp_mode(const void *a, const void *b)
 {
-	char path[PATH_MAX];
-	size_t len;
-	uint64_t mask;
-	int rc = bca_blkdev_crypto_dir(ctx, major, minor, path, sizeof(path));
+	const struct blkdev_mode *x = a, *y = b;
 
-	if (rc == -ENOENT)
-		return 0;	/* no profile: no hardware for anything */
-	if (rc < 0)
-		return rc;
-	len = strlen(path);
-	if (snprintf(path + len, sizeof(path) - len, "/modes/%s", mode_name) >=
-	    (int)(sizeof(path) - len))
-		return -ENAMETOOLONG;
-	rc = bca_sys_read_u64(ctx, path, 16, &mask);
-	if (rc == -ENOENT)
-		return 0;	/* a profile without the mode */
-	if (rc < 0)
-		return rc;
-	return (mask & data_unit_size) ? 1 : 0;
+	return strcmp(x->name, y->name);
 }
 
-/* Encrypted files of a scan share a device and a policy: remember the last answer. */
-int bca_blkdev_crypto_supports(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
-			       const char *mode_name, uint32_t data_unit_size)
+/* Every mode file of the profile, however many the kernel has. */
+static void read_modes(struct bca_ctx *ctx, struct bca_blkdev *d, int dirfd, const char *crypto)
 {
-	typeof(ctx->crypto_cache) *c = &ctx->crypto_cache;
+	char path[PATH_MAX];
+	struct blkdev_mode *m;
+	struct dirent *de;
+	uint64_t v;
+	DIR *dir;
 
-	if (c->valid && c->major == major && c->minor == minor && c->dus == data_unit_size &&
-	    !strcmp(c->mode, mode_name))
-		return c->result;
-	c->result = crypto_supports(ctx, major, minor, mode_name, data_unit_size);
-	c->valid = snprintf(c->mode, sizeof(c->mode), "%s", mode_name) < (int)sizeof(c->mode);
-	c->major = major;
-	c->minor = minor;
-	c->dus = data_unit_size;
-	return c->result;
+	snprintf(path, sizeof(path), "%s/modes", crypto);
+	dir = bca_sys_opendir_at(dirfd, path);
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (snprintf(path, sizeof(path), "%s/modes/%s", crypto, de->d_name) >= (int)sizeof(path) ||
+		    bca_sys_read_u64_at(ctx, dirfd, path, 16, &v) < 0)
+			continue;
+		m = realloc(d->modes, (d->nmodes + 1) * sizeof(*m));
+		if (!m)
+			break;
+		d->modes = m;
+		m[d->nmodes].name = strdup(de->d_name);
+		if (!m[d->nmodes].name)
+			break;
+		m[d->nmodes++].dus_mask = v;
+	}
+	closedir(dir);
+	/* readdir order is the filesystem's: sort for stable output */
+	if (d->nmodes)
+		qsort(d->modes, d->nmodes, sizeof(d->modes[0]), cmp_mode);
+}
+
+/*
+ * A partition has no queue/ of its own: its profile is its disk's.  Key
+ * type files exist only from 6.15, and only for supported types; before,
+ * blk-crypto took raw keys only.
+ */
+static void read_profile(struct bca_ctx *ctx, struct bca_blkdev *d, int dirfd)
+{
+	const char *crypto = d->kind == BCA_BLKDEV_PART ? "../queue/crypto" : "queue/crypto";
+	/* BCA_NO_KERNEL_IOCTL=1: as on a stock kernel, for comparing answers */
+	bool stock = bca_kernel_ioctls_disabled(ctx);
+	char path[64];
+	uint64_t v;
+
+	bca_dbg(ctx, "%u:%u: reading the inline-crypto profile", d->major, d->minor);
+	/* the kernel's own answer (blkcryptadm's patches) wins over configs */
+	snprintf(path, sizeof(path), "%s_fallback", crypto);
+	if (!stock && bca_sys_read_u64_at(ctx, dirfd, path, 10, &v) == 0 && v <= 1) {
+		bca_fallback_from_kernel(ctx, v == 1);
+		d->source = BCA_SOURCE_KERNEL;
+	}
+	d->fallback = bca_fallback_state(ctx, &d->fallback_why);
+	snprintf(path, sizeof(path), "%s/num_keyslots", crypto);
+	if (bca_sys_read_u64_at(ctx, dirfd, path, 10, &v) < 0)
+		return;
+	d->has_profile = true;
+	d->num_keyslots = (uint32_t)v;
+	snprintf(path, sizeof(path), "%s/passthrough", crypto);
+	if (!stock && bca_sys_read_u64_at(ctx, dirfd, path, 10, &v) == 0)
+		d->profile_dm = v == 1;
+	snprintf(path, sizeof(path), "%s/max_dun_bits", crypto);
+	if (bca_sys_read_u64_at(ctx, dirfd, path, 10, &v) == 0)
+		d->max_dun_bits = (uint32_t)v;
+	snprintf(path, sizeof(path), "%s/raw_keys", crypto);
+	if (bca_sys_exists_at(dirfd, path))
+		d->key_types |= BCA_KEY_TYPE_RAW;
+	snprintf(path, sizeof(path), "%s/hw_wrapped_keys", crypto);
+	if (bca_sys_exists_at(dirfd, path))
+		d->key_types |= BCA_KEY_TYPE_HW_WRAPPED;
+	if (!d->key_types)
+		d->key_types = BCA_KEY_TYPE_RAW;
+	read_modes(ctx, d, dirfd, crypto);
+}
+
+static int add_lower(struct bca_blkdev *d, dev_t devno)
+{
+	dev_t *l = realloc(d->lower, (d->nlower + 1) * sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	d->lower = l;
+	l[d->nlower++] = devno;
+	return 0;
+}
+
+/*
+ * A loop device's backing file, offset and direct-I/O flag.  The file is
+ * below the device in the stack: what holds it is the next layer down
+ * (only on the live system: a recorded sysfs tree has no files to stat).
+ */
+static void read_loop(struct bca_ctx *ctx, struct bca_blkdev *d, int dirfd)
+{
+	char file[PATH_MAX];
+	uint64_t v;
+	struct stat st;
+
+	d->loop_dio = -1;
+	if (bca_sys_read_str_at(dirfd, "loop/backing_file", file, sizeof(file)) < 0 || !file[0])
+		return;
+	d->backing = strdup(file);
+	if (bca_sys_read_u64_at(ctx, dirfd, "loop/offset", 10, &v) == 0)
+		d->loop_offset = v;
+	if (bca_sys_read_u64_at(ctx, dirfd, "loop/dio", 10, &v) == 0)
+		d->loop_dio = v != 0;
+	if (!ctx->sysroot[0] && d->backing && stat(d->backing, &st) == 0 &&
+	    major(st.st_dev) != 0)
+		add_lower(d, st.st_dev);
+}
+
+/* The devices below: a partition's disk, a dm device's slaves, a loop's file's. */
+static void read_stack(struct bca_ctx *ctx, struct bca_blkdev *d, int dirfd)
+{
+	char path[NAME_MAX + 16];
+	struct bca_blkdev *l;
+	struct dirent *de;
+	dev_t devno;
+	DIR *dir;
+	int err;
+
+	if (d->kind == BCA_BLKDEV_DM &&
+	    bca_dm_target_type(ctx, d->major, d->minor, d->dm_name, d->target, sizeof(d->target)) < 0)
+		d->target[0] = '\0';
+	if (d->kind == BCA_BLKDEV_LOOP) {
+		read_loop(ctx, d, dirfd);
+		return;
+	}
+	if (d->kind == BCA_BLKDEV_PART) {
+		if (read_devno_at(dirfd, "../dev", &devno) == 0)
+			add_lower(d, devno);
+		return;
+	}
+	dir = bca_sys_opendir_at(dirfd, "slaves");
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "slaves/%s/dev", de->d_name);
+		if (read_devno_at(dirfd, path, &devno) == 0 && add_lower(d, devno) < 0)
+			break;
+	}
+	closedir(dir);
+	if (d->kind != BCA_BLKDEV_DM || d->has_profile)
+		return;
+	for (size_t i = 0; i < d->nlower && !d->lower_profile; i++) {
+		l = bca_blkdev_get(ctx, d->lower[i], BCA_BLKDEV_HAVE_PROFILE, &err);
+		d->lower_profile = l && l->has_profile;
+	}
+}
+
+static void blkdev_put(struct bca_blkdev *d)
+{
+	if (!d || --d->refcount > 0)
+		return;
+	for (size_t i = 0; i < d->nmodes; i++)
+		free(d->modes[i].name);
+	free(d->modes);
+	free(d->lower);
+	free(d->backing);
+	free(d);
+}
+
+/* A new object for devno with its name and kind, or NULL and *err. */
+static struct bca_blkdev *blkdev_new(struct bca_ctx *ctx, dev_t devno, int dirfd, int *err)
+{
+	struct bca_blkdev *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	d->refcount = 1;
+	d->major = major(devno);
+	d->minor = minor(devno);
+	d->loop_dio = -1;
+	d->fallback = -1;
+	*err = read_name(dirfd, d->name, sizeof(d->name));
+	if (*err < 0) {
+		free(d);
+		return NULL;
+	}
+	if (bca_sys_read_str_at(dirfd, "dm/name", d->dm_name, sizeof(d->dm_name)) >= 0)
+		d->kind = BCA_BLKDEV_DM;
+	else if (bca_sys_exists_at(dirfd, "partition"))
+		d->kind = BCA_BLKDEV_PART;
+	else
+		d->kind = !strncmp(d->name, "loop", 4) ? BCA_BLKDEV_LOOP : BCA_BLKDEV_DISK;
+	return d;
+}
+
+/* The context's object for devno, the last one asked for first (a scan's files share one). */
+static struct bca_blkdev *blkdev_find(struct bca_ctx *ctx, dev_t devno)
+{
+	struct bca_blkdev *d = ctx->blkdev_last;
+
+	if (d && makedev(d->major, d->minor) == devno)
+		return d;
+	for (size_t i = 0; i < ctx->nblkdevs; i++) {
+		d = ctx->blkdevs[i];
+		if (makedev(d->major, d->minor) == devno)
+			return ctx->blkdev_last = d;
+	}
+	return NULL;
+}
+
+struct bca_blkdev *bca_blkdev_get(struct bca_ctx *ctx, dev_t devno, unsigned int want, int *err)
+{
+	struct bca_blkdev *d = blkdev_find(ctx, devno), **v;
+	int dirfd = -1;
+
+	*err = 0;
+	if (d && (d->have & want) == want)
+		return d;
+	dirfd = open_dev_dir(ctx, &(struct bca_blkdev){ .major = major(devno), .minor = minor(devno) });
+	if (dirfd < 0) {
+		*err = dirfd == -ENOENT ? -ENODEV : dirfd;
+		return NULL;
+	}
+	if (!d) {
+		d = blkdev_new(ctx, devno, dirfd, err);
+		if (!d)
+			goto out;
+		v = realloc(ctx->blkdevs, (ctx->nblkdevs + 1) * sizeof(*v));
+		if (!v) {
+			blkdev_put(d);
+			d = NULL;
+			*err = -ENOMEM;
+			goto out;
+		}
+		ctx->blkdevs = v;
+		v[ctx->nblkdevs++] = ctx->blkdev_last = d;
+	}
+	/* the profile first: the stack's dm rule reads it */
+	if (want && !(d->have & BCA_BLKDEV_HAVE_PROFILE)) {
+		d->have |= BCA_BLKDEV_HAVE_PROFILE;
+		read_profile(ctx, d, dirfd);
+	}
+	if ((want & BCA_BLKDEV_HAVE_STACK) && !(d->have & BCA_BLKDEV_HAVE_STACK)) {
+		d->have |= BCA_BLKDEV_HAVE_STACK;
+		read_stack(ctx, d, dirfd);
+	}
+out:
+	close(dirfd);
+	return d;
+}
+
+void bca_blkdevs_free(struct bca_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nblkdevs; i++)
+		blkdev_put(ctx->blkdevs[i]);
+	free(ctx->blkdevs);
+	ctx->blkdevs = NULL;
+	ctx->nblkdevs = 0;
+	ctx->blkdev_last = NULL;
+}
+
+uint64_t bca_blkdev_mode_dus_mask(const struct bca_blkdev *d, const char *name)
+{
+	for (size_t i = 0; i < d->nmodes; i++)
+		if (!strcmp(d->modes[i].name, name))
+			return d->modes[i].dus_mask;
+	return 0;
+}
+
+/*
+ * The caller's reference to the context's object: a device reads sysfs
+ * once per context, whoever asks.
+ */
+BCA_EXPORT int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct bca_blkdev **out)
+{
+	int err;
+	struct bca_blkdev *d;
+
+	if (!ctx || !out)
+		return -EINVAL;
+	d = bca_blkdev_get(ctx, devno, BCA_BLKDEV_HAVE_PROFILE | BCA_BLKDEV_HAVE_STACK, &err);
+	if (!d)
+		return err == -ENOENT ? -ENODEV : err;
+	d->refcount++;
+	*out = d;
+	return 0;
+}
+
+/*
+ * SPEC is MAJ:MIN, a kernel name ("nvme0n1", "dm-0"), a block device
+ * node, or any other path, meaning the device holding it.
+ */
+BCA_EXPORT int bca_blkdev_query(struct bca_ctx *ctx, const char *spec, struct bca_blkdev **out)
+{
+	unsigned int ma, mi;
+	char path[PATH_MAX], extra;
+	struct stat st;
+	dev_t devno;
+	int dirfd;
+
+	if (!ctx || !spec || !out)
+		return -EINVAL;
+	if (sscanf(spec, "%u:%u%c", &ma, &mi, &extra) == 2)
+		return bca_blkdev_query_devno(ctx, makedev(ma, mi), out);
+	if (!strchr(spec, '/') && strlen(spec) < 64) {
+		snprintf(path, sizeof(path), "/sys/class/block/%s", spec);
+		dirfd = bca_sys_open_dir(ctx, path);
+		if (dirfd >= 0) {
+			int rc = read_devno_at(dirfd, "dev", &devno);
+
+			close(dirfd);
+			if (rc == 0)
+				return bca_blkdev_query_devno(ctx, devno, out);
+		}
+	}
+	if (stat(spec, &st) < 0)
+		return -errno;
+	devno = S_ISBLK(st.st_mode) ? st.st_rdev : st.st_dev;
+	if (major(devno) == 0)
+		return -ENODEV;	/* btrfs, overlayfs, tmpfs: no single block device */
+	return bca_blkdev_query_devno(ctx, devno, out);
+}
+
+BCA_EXPORT void bca_blkdev_free(struct bca_blkdev *d)
+{
+	blkdev_put(d);
+}
+
+BCA_EXPORT const char *bca_blkdev_get_name(const struct bca_blkdev *d) { return d->name; }
+BCA_EXPORT dev_t bca_blkdev_get_devno(const struct bca_blkdev *d) { return makedev(d->major, d->minor); }
+BCA_EXPORT enum bca_blkdev_kind bca_blkdev_get_kind(const struct bca_blkdev *d) { return d->kind; }
+BCA_EXPORT bool bca_blkdev_has_crypto_profile(const struct bca_blkdev *d) { return d->has_profile; }
+BCA_EXPORT uint32_t bca_blkdev_get_num_keyslots(const struct bca_blkdev *d) { return d->num_keyslots; }
+BCA_EXPORT uint32_t bca_blkdev_get_max_dun_bits(const struct bca_blkdev *d) { return d->max_dun_bits; }
+BCA_EXPORT unsigned int bca_blkdev_get_key_types(const struct bca_blkdev *d) { return d->key_types; }
+BCA_EXPORT enum bca_source bca_blkdev_get_source(const struct bca_blkdev *d) { return d->source; }
+BCA_EXPORT size_t bca_blkdev_get_mode_count(const struct bca_blkdev *d) { return d->nmodes; }
+
+BCA_EXPORT const char *bca_blkdev_get_mode_name(const struct bca_blkdev *d, size_t i)
+{
+	return i < d->nmodes ? d->modes[i].name : NULL;
+}
+
+BCA_EXPORT uint64_t bca_blkdev_get_mode_dus_mask(const struct bca_blkdev *d, size_t i)
+{
+	return i < d->nmodes ? d->modes[i].dus_mask : 0;
+}
+
+BCA_EXPORT const char *bca_blkdev_get_dm_name(const struct bca_blkdev *d)
+{
+	return d->kind == BCA_BLKDEV_DM ? d->dm_name : NULL;
+}
+
+BCA_EXPORT const char *bca_blkdev_get_dm_target(const struct bca_blkdev *d)
+{
+	return d->kind == BCA_BLKDEV_DM && d->target[0] ? d->target : NULL;
+}
+
+/*
+ * The evidence is the dm device's own profile: dm-table builds one exactly
+ * when every target passes crypto through and the devices below have
+ * profiles.  So a profile means yes, none over a device that has one means
+ * no, and none over devices without one says nothing: which targets pass
+ * crypto changes between kernels (thin from 6.17), and a list would guess.
+ * Only dm-crypt is known without evidence: it encrypts itself, and never
+ * offers a profile above it.
+ */
+BCA_EXPORT int bca_blkdev_passes_crypto(const struct bca_blkdev *d)
+{
+	if (d->kind == BCA_BLKDEV_PART)
+		return 1;
+	if (d->kind != BCA_BLKDEV_DM)
+		return -1;
+	if (d->has_profile || d->profile_dm)
+		return 1;
+	if (d->lower_profile || !strcmp(d->target, "crypt"))
+		return 0;
+	return -1;
+}
+
+/*
+ * The kernel says so (queue/crypto/passthrough, blkcryptadm's patches);
+ * otherwise every dm profile is one, dm having no hardware of its own.
+ */
+BCA_EXPORT bool bca_blkdev_profile_passed_through(const struct bca_blkdev *d)
+{
+	return d->has_profile && (d->profile_dm || d->kind == BCA_BLKDEV_DM);
+}
+
+BCA_EXPORT int bca_blkdev_get_fallback(const struct bca_blkdev *d, const char **why)
+{
+	if (why)
+		*why = d->fallback_why;
+	return d->fallback;
+}
+
+BCA_EXPORT size_t bca_blkdev_get_lower_count(const struct bca_blkdev *d) { return d->nlower; }
+
+BCA_EXPORT dev_t bca_blkdev_get_lower(const struct bca_blkdev *d, size_t i)
+{
+	return i < d->nlower ? d->lower[i] : 0;
+}
+
+BCA_EXPORT enum bca_crypto_impl bca_blkdev_crypto_for(const struct bca_blkdev *d,
+						       const char *mode, uint32_t data_unit_size)
+{
+	if (bca_blkdev_mode_dus_mask(d, mode) & data_unit_size)
+		return BCA_CRYPTO_INLINE_HW;
+	switch (d->fallback) {
+	case 1:
+		return BCA_CRYPTO_INLINE_FALLBACK;
+	case 0:
+		return BCA_CRYPTO_NONE;
+	default:
+		return BCA_CRYPTO_UNKNOWN;
+	}
+}
+
+BCA_EXPORT const char *bca_blkdev_get_loop_backing_file(const struct bca_blkdev *d)
+{
+	return d->backing;
+}
+
+BCA_EXPORT uint64_t bca_blkdev_get_loop_offset(const struct bca_blkdev *d) { return d->loop_offset; }
+BCA_EXPORT int bca_blkdev_get_loop_dio(const struct bca_blkdev *d) { return d->backing ? d->loop_dio : -1; }
+
+/*
+ * The report on a loop device's backing file.  Under a sysroot the path
+ * names a file of the recorded system, not one here: no report then.
+ */
+BCA_EXPORT int bca_blkdev_query_backing_file(struct bca_ctx *ctx, const struct bca_blkdev *d,
+					     struct bca_file **out)
+{
+	if (!ctx || !d || !out)
+		return -EINVAL;
+	if (!d->backing)
+		return -ENOENT;
+	if (ctx->sysroot[0])
+		return -ENODEV;
+	return bca_file_query(ctx, AT_FDCWD, d->backing, 0, out);
+}
+
+/*
+ * Whether a loop device really does direct I/O: loop/dio says whether the
+ * driver sends O_DIRECT to the backing file, and the file's own report
+ * whether the filesystem then bypasses its page cache.  Kernels before the
+ * project's loop patch (and upstream at offset 0) set loop/dio on files
+ * that only accept O_DIRECT, so 1 alone proves nothing.
+ */
+BCA_EXPORT enum bca_loop_dio bca_blkdev_loop_dio(const struct bca_blkdev *d,
+						 const struct bca_file *backing,
+						 enum bca_dio_reason *reason)
+{
+	enum bca_dio_verdict v;
+
+	if (reason)
+		*reason = BCA_REASON_NONE;
+	if (!d || !d->backing)
+		return BCA_LOOP_DIO_NOT_LOOP;
+	if (!backing)
+		return d->loop_dio == 0 ? BCA_LOOP_DIO_OFF : BCA_LOOP_DIO_UNKNOWN;
+	v = bca_file_get_verdict(backing);
+	if (reason && v != BCA_DIO_YES)
+		*reason = bca_file_get_reason(backing);
+	if (d->loop_dio == 0)
+		return BCA_LOOP_DIO_OFF;
+	if (d->loop_dio < 0 || v == BCA_DIO_UNKNOWN)
+		return BCA_LOOP_DIO_UNKNOWN;
+	return v == BCA_DIO_YES ? BCA_LOOP_DIO_YES : BCA_LOOP_DIO_BUFFERED;
 }

@@ -57,6 +57,7 @@ BCA_EXPORT void bca_unref(struct bca_ctx *ctx)
 		return;
 	bca_mounts_free(ctx->mounts);
 	bca_loops_free(ctx);
+	bca_blkdevs_free(ctx);
 	free(ctx->sysroot);
 	free(ctx);
 }
@@ -117,15 +118,14 @@ BCA_EXPORT int bca_set_sysroot(struct bca_ctx *ctx, const char *dir)
 		copy[--len] = '\0';
 	free(ctx->sysroot);
 	ctx->sysroot = copy;
-	/* mounts and loop devices read from another root are not ours */
+	/* mounts and devices read from another root are not ours */
 	bca_loops_free(ctx);
 	bca_mounts_free(ctx->mounts);
 	ctx->mounts = NULL;
 	ctx->mount_last = NULL;
 	ctx->mount_foreign = NULL;
 	ctx->mount_misses_n = 0;
-	ctx->devname_valid = false;
-	ctx->crypto_cache.valid = false;
+	bca_blkdevs_free(ctx);
 	ctx->fallback_state = BCA_FALLBACK_UNCHECKED;
 	return 0;
 }

@@ -62,6 +62,7 @@ static void note_mount(struct bca_ctx *ctx, struct bca_file *f, pid_t ns_pid)
 {
 	const struct bca_statx *st = &f->in.stx;
 	const struct bca_mount *m = NULL;
+	const struct bca_blkdev *d;
 	int rc = bca_mount_of(ctx, st, ns_pid, &m);
 
 	if (rc < 0) {
@@ -73,10 +74,10 @@ static void note_mount(struct bca_ctx *ctx, struct bca_file *f, pid_t ns_pid)
 		/* a mount of the same filesystem elsewhere is not the file's */
 		f->mountpoint = rc == 0 ? m->mountpoint : NULL;
 	}
-	if (bca_blkdev_name_cached(ctx, st->stx_dev_major, st->stx_dev_minor,
-				   f->devname, sizeof(f->devname)) == 0)
-		return;
-	if (m)
+	d = bca_blkdev_get(ctx, makedev(st->stx_dev_major, st->stx_dev_minor), 0, &rc);
+	if (d)
+		snprintf(f->devname, sizeof(f->devname), "%s", bca_blkdev_get_name(d));
+	else if (m)
 		snprintf(f->devname, sizeof(f->devname), "%s", m->source);
 	else
 		f->devname[0] = '\0';
@@ -125,13 +126,16 @@ static void ask_kernel(struct bca_ctx *ctx, struct bca_file *f, int *state, int 
 static int device_supports(struct bca_ctx *ctx, const struct bca_facts *in, uint32_t dus)
 {
 	const char *mode = bca_blk_crypto_mode_of(in->pol.contents_mode);
+	const struct bca_blkdev *d;
 	int rc;
 
 	if (!mode || !in->super_opts || !bca_opt_has(in->super_opts, "inlinecrypt", NULL))
 		return -1;
-	rc = bca_blkdev_crypto_supports(ctx, in->stx.stx_dev_major, in->stx.stx_dev_minor,
-					mode, dus);
-	return rc < 0 ? -1 : rc;
+	d = bca_blkdev_get(ctx, makedev(in->stx.stx_dev_major, in->stx.stx_dev_minor),
+			   BCA_BLKDEV_HAVE_PROFILE, &rc);
+	if (!d)
+		return -1;
+	return (bca_blkdev_mode_dus_mask(d, mode) & dus) ? 1 : 0;
 }
 
 /*

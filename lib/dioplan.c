@@ -70,21 +70,16 @@ static unsigned int dun_bytes(unsigned int bits)
 static int read_profile(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
 			const char *mode_name, struct bca_dio_plan *p)
 {
-	struct bca_blkdev *d;
-	int has;
+	int err;
+	const struct bca_blkdev *d = bca_blkdev_get(ctx, makedev(major, minor),
+						    BCA_BLKDEV_HAVE_PROFILE, &err);
 
-	if (bca_blkdev_query_devno(ctx, makedev(major, minor), &d) < 0)
+	if (!d || !bca_blkdev_has_crypto_profile(d))
 		return 0;
-	has = bca_blkdev_has_crypto_profile(d);
-	if (has) {
-		p->max_dun_bits = bca_blkdev_get_max_dun_bits(d);
-		p->num_keyslots = bca_blkdev_get_num_keyslots(d);
-		for (size_t i = 0; i < bca_blkdev_get_mode_count(d); i++)
-			if (!strcmp(bca_blkdev_get_mode_name(d, i), mode_name))
-				p->dev_dus_mask = (uint32_t)bca_blkdev_get_mode_dus_mask(d, i);
-	}
-	bca_blkdev_free(d);
-	return has;
+	p->max_dun_bits = bca_blkdev_get_max_dun_bits(d);
+	p->num_keyslots = bca_blkdev_get_num_keyslots(d);
+	p->dev_dus_mask = (uint32_t)bca_blkdev_mode_dus_mask(d, mode_name);
+	return 1;
 }
 
 /* blk-crypto-fallback takes any mode, data unit size and DUN: the plain policy. */
@@ -146,6 +141,7 @@ BCA_EXPORT int bca_dio_plan_new(struct bca_ctx *ctx, int dirfd, const char *path
 	struct bca_statx stx;
 	const struct bca_mount *m;
 	struct bca_dio_plan *p;
+	const struct bca_blkdev *d;
 	const char *mode_name;
 	int rc;
 
@@ -167,8 +163,8 @@ BCA_EXPORT int bca_dio_plan_new(struct bca_ctx *ctx, int dirfd, const char *path
 		bca_dio_plan_free(p);
 		return -ENOMEM;
 	}
-	if (bca_blkdev_name(ctx, m->major, m->minor, p->devname, sizeof(p->devname)) < 0)
-		snprintf(p->devname, sizeof(p->devname), "%s", m->source);
+	d = bca_blkdev_get(ctx, makedev(m->major, m->minor), 0, &rc);
+	snprintf(p->devname, sizeof(p->devname), "%s", d ? bca_blkdev_get_name(d) : m->source);
 	p->block_size = stx.stx_blksize;
 	plan_fallback(p);
 	*out = p;

@@ -5,7 +5,7 @@
  * devices with a crypto profile, and a kernel without blk-crypto looks the
  * same as one whose devices have no hardware.  The evidence, in order:
  * the kernel itself (queue/crypto_fallback of blkcryptadm's patches,
- * recorded by blkstack.c), then the kernel's build configuration in
+ * recorded by blkdev.c), then the kernel's build configuration in
  * /proc/config.gz or /boot/config-RELEASE.  Without either the answer is
  * "unknown": a mount that kept inlinecrypt proves blk-crypto
  * (CONFIG_FS_ENCRYPTION_INLINE_CRYPT) but not the fallback, which is a

@@ -26,10 +26,10 @@ struct bca_ctx {
 	int log_priority;
 	char *sysroot;			/* "" for the live system */
 	struct bca_mountinfo *mounts;	/* cache, see mountinfo.c */
-	/* last device name looked up, see bca_blkdev_name_cached() */
-	bool devname_valid;
-	unsigned int devname_major, devname_minor;
-	char devname[64];
+	/* block devices read, see blkdev.c; the last one found first */
+	struct bca_blkdev **blkdevs;
+	size_t nblkdevs;
+	struct bca_blkdev *blkdev_last;
 	/* blk-crypto-fallback, see fallback.c: BCA_FALLBACK_UNCHECKED, -1, 0, 1 */
 	int fallback_state;
 	const char *fallback_why;
@@ -39,14 +39,6 @@ struct bca_ctx {
 	uint64_t mount_foreign_id;
 	size_t mount_misses_n;
 	uint64_t mount_misses[BCA_MOUNT_MISSES_MAX];
-	/* last answer of bca_blkdev_crypto_supports(), per device and config */
-	struct {
-		bool valid;
-		unsigned int major, minor;
-		char mode[24];
-		uint32_t dus;
-		int result;
-	} crypto_cache;
 	long page_size;
 	/* libdevmapper's last error during a call, see dm.c */
 	char dm_error[512];
@@ -76,6 +68,12 @@ int bca_sys_read_str(struct bca_ctx *ctx, const char *path, char *buf, size_t si
 int bca_sys_read_u64(struct bca_ctx *ctx, const char *path, int base, uint64_t *val);
 FILE *bca_sys_fopen(struct bca_ctx *ctx, const char *path);
 DIR *bca_sys_opendir(struct bca_ctx *ctx, const char *path);
+int bca_sys_open_dir(struct bca_ctx *ctx, const char *path);
+int bca_sys_read_str_at(int dirfd, const char *rel, char *buf, size_t size);
+int bca_sys_read_u64_at(struct bca_ctx *ctx, int dirfd, const char *rel, int base,
+			uint64_t *val);
+bool bca_sys_exists_at(int dirfd, const char *rel);
+DIR *bca_sys_opendir_at(int dirfd, const char *rel);
 
 /* statx.c: the one place that calls statx(2) */
 int bca_statx(int dirfd, const char *path, int at_flags, unsigned int mask,
@@ -185,26 +183,21 @@ void bca_fallback_from_kernel(struct bca_ctx *ctx, bool available);
 /* One line of a kernel .config: 1 fallback built in, 0 absent, -1 silent. */
 int bca_config_line_fallback(const char *line);
 
-/* blkdev.c */
-/* The device's kernel name from /sys/dev/block/MAJ:MIN/uevent. */
-int bca_blkdev_name(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
-		    char *buf, size_t size);
-int bca_blkdev_name_cached(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
-			   char *buf, size_t size);
-/*
- * Whether the device's own crypto profile (hardware or dm passthrough)
- * supports blk-crypto mode mode_name with data_unit_size: 1 yes, 0 no,
- * negative error.
- */
-int bca_blkdev_crypto_supports(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
-			       const char *mode_name, uint32_t data_unit_size);
-/*
- * The sysfs path of the device's crypto profile directory (queue/crypto, a
- * partition's disk's for a partition) into buf: 0, -ENOENT without one.
- */
-int bca_blkdev_crypto_dir(struct bca_ctx *ctx, unsigned int major, unsigned int minor,
-			  char *buf, size_t size);
-/* blk-crypto's sysfs name of an fscrypt contents mode, NULL when it has none. */
+/* names.c: blk-crypto's sysfs name of an fscrypt contents mode, NULL when it has none */
 const char *bca_blk_crypto_mode_of(int fscrypt_contents_mode);
+
+/* blkdev.c: the one object per block device, cached in the context by devno */
+enum {
+	BCA_BLKDEV_HAVE_PROFILE = 1 << 0,	/* queue/crypto, fallback */
+	BCA_BLKDEV_HAVE_STACK = 1 << 1,		/* dm target, devices below, loop */
+};
+/*
+ * The context's object for devno, read as far as want asks (name and kind
+ * always); owned by the context, NULL with *err on failure.
+ */
+struct bca_blkdev *bca_blkdev_get(struct bca_ctx *ctx, dev_t devno, unsigned int want, int *err);
+void bca_blkdevs_free(struct bca_ctx *ctx);
+/* The data unit sizes the profile has for blk-crypto mode NAME, 0 without it. */
+uint64_t bca_blkdev_mode_dus_mask(const struct bca_blkdev *d, const char *name);
 
 #endif /* BCA_INTERNAL_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The loop devices a file backs: the reverse of a loop layer's
- * loop/backing_file (blkstack.c), for blkcrypt-query file.  Read once per
+ * loop/backing_file (blkdev.c), for blkcrypt-query file.  Read once per
  * context, since a scan asks for every file, and matched by device and
  * inode number rather than by name: sysfs keeps the name given at setup,
  * and the file may have been renamed or reached through another path.

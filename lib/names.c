@@ -109,21 +109,32 @@ BCA_EXPORT const char *bca_source_name(enum bca_source s)
 	return NAME_OR(source_names, s, "inferred");
 }
 
-/* fscryptctl's spelling, so that output and --contents= values match it */
-static const char *const mode_names[] = {
-	[FSCRYPT_MODE_AES_256_XTS] = "AES-256-XTS",
-	[FSCRYPT_MODE_AES_256_CTS] = "AES-256-CTS",
-	[FSCRYPT_MODE_AES_128_CBC] = "AES-128-CBC",
-	[FSCRYPT_MODE_AES_128_CTS] = "AES-128-CTS",
-	[FSCRYPT_MODE_SM4_XTS] = "SM4-XTS",
-	[FSCRYPT_MODE_SM4_CTS] = "SM4-CTS",
-	[FSCRYPT_MODE_ADIANTUM] = "Adiantum",
-	[FSCRYPT_MODE_AES_256_HCTR2] = "AES-256-HCTR2",
+/*
+ * One table of the contents and filenames modes: fscryptctl's spelling (so
+ * that output and --contents= values match it), and blk-crypto's name of
+ * the modes it implements (the queue/crypto/modes/ files).
+ */
+static const struct {
+	const char *name, *blk_crypto;
+} modes[] = {
+	[FSCRYPT_MODE_AES_256_XTS] = { "AES-256-XTS", "AES-256-XTS" },
+	[FSCRYPT_MODE_AES_256_CTS] = { "AES-256-CTS", NULL },
+	[FSCRYPT_MODE_AES_128_CBC] = { "AES-128-CBC", "AES-128-CBC-ESSIV" },
+	[FSCRYPT_MODE_AES_128_CTS] = { "AES-128-CTS", NULL },
+	[FSCRYPT_MODE_SM4_XTS] = { "SM4-XTS", "SM4-XTS" },
+	[FSCRYPT_MODE_SM4_CTS] = { "SM4-CTS", NULL },
+	[FSCRYPT_MODE_ADIANTUM] = { "Adiantum", "Adiantum" },
+	[FSCRYPT_MODE_AES_256_HCTR2] = { "AES-256-HCTR2", NULL },
 };
 
 BCA_EXPORT const char *bca_fscrypt_mode_name(int mode)
 {
-	return NAME_OR(mode_names, mode, NULL);
+	return (unsigned int)mode < BCA_ARRAY_SIZE(modes) ? modes[mode].name : NULL;
+}
+
+const char *bca_blk_crypto_mode_of(int mode)
+{
+	return (unsigned int)mode < BCA_ARRAY_SIZE(modes) ? modes[mode].blk_crypto : NULL;
 }
 
 BCA_EXPORT int bca_fscrypt_policy_flags_str(unsigned int flags, const char *sep,
@@ -157,8 +168,8 @@ BCA_EXPORT int bca_fscrypt_policy_flags_str(unsigned int flags, const char *sep,
 
 BCA_EXPORT int bca_fscrypt_mode_from_name(const char *name)
 {
-	for (unsigned int i = 0; i < BCA_ARRAY_SIZE(mode_names); i++)
-		if (mode_names[i] && !strcasecmp(mode_names[i], name))
+	for (unsigned int i = 0; i < BCA_ARRAY_SIZE(modes); i++)
+		if (modes[i].name && !strcasecmp(modes[i].name, name))
 			return (int)i;
 	return -EINVAL;
 }

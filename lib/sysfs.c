@@ -65,10 +65,9 @@ DIR *bca_sys_opendir(struct bca_ctx *ctx, const char *path)
 	return dir;
 }
 
-/* Reads a one-line sysfs attribute, without its trailing newline. */
-int bca_sys_read_str(struct bca_ctx *ctx, const char *path, char *buf, size_t size)
+/* One line of an attribute open on fd, without its trailing newline; closes fd. */
+static int read_line_fd(int fd, char *buf, size_t size)
 {
-	int fd = bca_sys_open(ctx, path, O_RDONLY);
 	ssize_t n;
 
 	if (fd < 0)
@@ -86,20 +85,77 @@ int bca_sys_read_str(struct bca_ctx *ctx, const char *path, char *buf, size_t si
 	return (int)n;
 }
 
-int bca_sys_read_u64(struct bca_ctx *ctx, const char *path, int base, uint64_t *val)
+static int parse_u64(struct bca_ctx *ctx, const char *what, const char *buf, int base,
+		     uint64_t *val)
 {
-	char buf[64], *end;
 	unsigned long long v;
-	int rc = bca_sys_read_str(ctx, path, buf, sizeof(buf));
+	char *end;
 
-	if (rc < 0)
-		return rc;
 	errno = 0;
 	v = strtoull(buf, &end, base);
 	if (errno || end == buf || *end) {
-		bca_dbg(ctx, "%s: not a number: '%s'", path, buf);
+		bca_dbg(ctx, "%s: not a number: '%s'", what, buf);
 		return -BCA_ERR_PARSE;
 	}
 	*val = v;
 	return 0;
+}
+
+/* Reads a one-line sysfs attribute, without its trailing newline. */
+int bca_sys_read_str(struct bca_ctx *ctx, const char *path, char *buf, size_t size)
+{
+	return read_line_fd(bca_sys_open(ctx, path, O_RDONLY), buf, size);
+}
+
+int bca_sys_read_u64(struct bca_ctx *ctx, const char *path, int base, uint64_t *val)
+{
+	char buf[64];
+	int rc = bca_sys_read_str(ctx, path, buf, sizeof(buf));
+
+	return rc < 0 ? rc : parse_u64(ctx, path, buf, base, val);
+}
+
+/*
+ * A device's attributes are read relative to its directory, opened once
+ * (as util-linux's ul_path does): /sys/dev/block/MAJ:MIN is a symlink, and
+ * "../queue" from it is the disk's queue of a partition.
+ */
+int bca_sys_open_dir(struct bca_ctx *ctx, const char *path)
+{
+	return bca_sys_open(ctx, path, O_PATH | O_DIRECTORY);
+}
+
+int bca_sys_read_str_at(int dirfd, const char *rel, char *buf, size_t size)
+{
+	int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
+
+	return read_line_fd(fd < 0 ? -errno : fd, buf, size);
+}
+
+int bca_sys_read_u64_at(struct bca_ctx *ctx, int dirfd, const char *rel, int base,
+			uint64_t *val)
+{
+	char buf[64];
+	int rc = bca_sys_read_str_at(dirfd, rel, buf, sizeof(buf));
+
+	return rc < 0 ? rc : parse_u64(ctx, rel, buf, base, val);
+}
+
+bool bca_sys_exists_at(int dirfd, const char *rel)
+{
+	return faccessat(dirfd, rel, F_OK, 0) == 0;
+}
+
+/* A subdirectory of dirfd for readdir(); NULL with errno set. */
+DIR *bca_sys_opendir_at(int dirfd, const char *rel)
+{
+	int fd = openat(dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir;
+
+	if (fd < 0)
+		return NULL;
+	dir = fdopendir(fd);
+	if (!dir)
+		close(fd);
+	return dir;
 }

@@ -13,7 +13,7 @@
  *
  * (STATX_DIO_READ_ALIGN is in statx.c; what the series adds for block
  * devices is in sysfs: queue/crypto_fallback and queue/crypto/passthrough,
- * read by blkstack.c.)  A kernel without the patches answers the ioctl with
+ * read by blkdev.c.)  A kernel without the patches answers the ioctl with
  * ENOTTY and the flag with EOPNOTSUPP (unknown RWF_* flag).
  */
 #ifndef BCA_UAPI_DIOINFO_H

@@ -1,39 +1,76 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Block device names and crypto profiles from recorded sysfs trees. */
+/* Block devices and crypto profiles from recorded sysfs trees: one object per device. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
 
 #include "internal.h"
 #include "sysroot.h"
 #include "tap.h"
 
-int main(void)
+static int profile_reads;
+
+/* Counts the library's "reading the inline-crypto profile" debug messages. */
+static void count_reads(struct bca_ctx *ctx, int priority, const char *msg, void *data)
 {
-	char root[4096], name[64];
+	(void)ctx;
+	(void)priority;
+	(void)data;
+	if (strstr(msg, "reading the inline-crypto profile"))
+		profile_reads++;
+}
+
+static const struct bca_blkdev *get(struct bca_ctx *ctx, unsigned int ma, unsigned int mi,
+				    unsigned int want, int *err)
+{
+	return bca_blkdev_get(ctx, makedev(ma, mi), want, err);
+}
+
+static void recorded_profiles(void)
+{
+	char root[4096];
+	const struct bca_blkdev *d, *again;
+	struct bca_blkdev *pub;
 	struct bca_ctx *ctx;
 	uint64_t v;
+	int err;
 
-	plan(11);
 	if (make_sysroot("inlinecrypt", root, sizeof(root)) < 0) {
 		printf("Bail out! cannot build the recorded sysroot\n");
-		return 1;
+		exit(1);
 	}
 	bca_new(&ctx);
+	bca_set_log_fn(ctx, count_reads, NULL);
+	bca_set_log_priority(ctx, LOG_DEBUG);
 	is_int(bca_set_sysroot(ctx, root), 0, "sysroot set");
-	is_int(bca_blkdev_name(ctx, 259, 0, name, sizeof(name)), 0, "name of 259:0");
-	is_str(name, "nvme0n1", "DEVNAME from uevent");
-	is_int(bca_blkdev_crypto_supports(ctx, 259, 0, "AES-256-XTS", 4096), 1,
-	       "hardware supports AES-256-XTS with 4096-byte data units");
-	is_int(bca_blkdev_crypto_supports(ctx, 259, 0, "AES-256-XTS", 512), 0,
-	       "but not 512-byte data units");
-	is_int(bca_blkdev_crypto_supports(ctx, 259, 0, "Adiantum", 4096), 0,
-	       "a mode the profile lacks");
-	is_int(bca_blkdev_crypto_supports(ctx, 259, 1, "AES-256-XTS", 4096), 1,
-	       "a partition uses its disk's profile");
-	is_int(bca_blkdev_crypto_supports(ctx, 7, 0, "AES-256-XTS", 4096), 0,
-	       "a loop device has no profile");
+	d = get(ctx, 259, 0, 0, &err);
+	ok(d != NULL, "259:0 found");
+	is_str(d ? bca_blkdev_get_name(d) : "", "nvme0n1", "DEVNAME from uevent");
+	is_int(profile_reads, 0, "a name alone reads no profile");
+	d = get(ctx, 259, 0, BCA_BLKDEV_HAVE_PROFILE, &err);
+	ok(d && (bca_blkdev_mode_dus_mask(d, "AES-256-XTS") & 4096),
+	   "hardware supports AES-256-XTS with 4096-byte data units");
+	ok(d && !(bca_blkdev_mode_dus_mask(d, "AES-256-XTS") & 512), "but not 512-byte data units");
+	ok(d && !bca_blkdev_mode_dus_mask(d, "Adiantum"), "a mode the profile lacks");
+	d = get(ctx, 259, 1, BCA_BLKDEV_HAVE_PROFILE, &err);
+	ok(d && (bca_blkdev_mode_dus_mask(d, "AES-256-XTS") & 4096),
+	   "a partition uses its disk's profile");
+	d = get(ctx, 7, 0, BCA_BLKDEV_HAVE_PROFILE, &err);
+	ok(d && !bca_blkdev_has_crypto_profile(d), "a loop device has no profile");
+	ok(get(ctx, 8, 99, 0, &err) == NULL && err == -ENODEV, "no such device: -ENODEV");
+
+	profile_reads = 0;
+	d = get(ctx, 259, 0, BCA_BLKDEV_HAVE_PROFILE, &err);
+	again = get(ctx, 259, 0, BCA_BLKDEV_HAVE_PROFILE | BCA_BLKDEV_HAVE_STACK, &err);
+	is_int(bca_blkdev_query_devno(ctx, makedev(259, 0), &pub), 0, "public query of 259:0");
+	ok(d == again && again == pub, "every caller gets the context's one object");
+	bca_blkdev_free(pub);
+	is_str(bca_blkdev_get_name(d), "nvme0n1", "the caller's free leaves the context's");
+	is_int(profile_reads, 0, "the profile is not read again");
+
 	is_int(bca_sys_read_u64(ctx, "/sys/dev/block/259:0/queue/crypto/num_keyslots", 10, &v), 0,
 	       "num_keyslots read");
 	is_int(v, 32, "num_keyslots value");
@@ -41,5 +78,41 @@ int main(void)
 	       "a non-number is a parse error");
 	bca_unref(ctx);
 	remove_sysroot(root);
+}
+
+static void many_members(void)
+{
+	char root[4096];
+	struct bca_blkdev *d;
+	struct bca_ctx *ctx;
+	char want[16];
+	bool all = true;
+
+	if (make_sysroot("many", root, sizeof(root)) < 0) {
+		printf("Bail out! cannot build the recorded sysroot\n");
+		exit(1);
+	}
+	bca_new(&ctx);
+	bca_set_sysroot(ctx, root);
+	is_int(bca_blkdev_query(ctx, "253:0", &d), 0, "dm-0 over 20 disks");
+	is_int(d ? (int)bca_blkdev_get_lower_count(d) : -1, 20, "all 20 devices below");
+	bca_blkdev_free(d);
+	is_int(bca_blkdev_query(ctx, "nullb0", &d), 0, "nullb0 by name");
+	is_int(d ? (int)bca_blkdev_get_mode_count(d) : -1, 10, "all 10 modes");
+	for (size_t i = 0; d && i < 10; i++) {
+		snprintf(want, sizeof(want), "MODE-%zu", i);
+		all = all && !strcmp(bca_blkdev_get_mode_name(d, i), want);
+	}
+	ok(all, "sorted by name");
+	bca_blkdev_free(d);
+	bca_unref(ctx);
+	remove_sysroot(root);
+}
+
+int main(void)
+{
+	plan(22);
+	recorded_profiles();
+	many_members();
 	return done_testing();
 }

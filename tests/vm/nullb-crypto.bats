@@ -104,6 +104,21 @@ impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 	[ "$(cat "$NULLB_CFG/bcanb2/crypto_programs")" -ge 1 ]
 }
 
+@test "a scan of many encrypted files reads the device's profile once; every file is inline-hw" {
+	local majmin
+	nullb_ext4 bcanb9 "AES-256-XTS:4096"
+	for i in $(seq 1 40); do echo "$i" >"$MNT/enc/f$i"; done
+	sync
+	majmin=$(cat /sys/block/bcanb9/dev)
+	# as on a stock kernel: the verdict inferred from the profile, file by file
+	run --separate-stderr env BCA_NO_KERNEL_IOCTL=1 BLKCRYPTADM_DEBUG=1 \
+		"$BQ" file -R -r -n -o PATH,CRYPTO "$MNT/enc"
+	[ "$status" -eq 0 ]
+	[ "$(grep -cE '/f[0-9]+ inline-hw$' <<<"$output")" -eq 40 ] || { echo "$output"; return 1; }
+	[ "$(grep -c "$majmin: reading the inline-crypto profile" <<<"$stderr")" -eq 1 ] ||
+		{ echo "$stderr" | grep "profile"; return 1; }
+}
+
 @test "a data unit size the hardware lacks goes to blk-crypto-fallback" {
 	nullb_ext4 bcanb3 "AES-256-XTS:512"
 	head -c 64K /dev/urandom >"$MNT/enc/file"
