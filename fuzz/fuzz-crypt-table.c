@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The dm-crypt table model: a table line taken apart by dmcrypt-inline
- * (crypt_table_parse) and masked by the library (bca_table_mask_key) on a
+ * The dm-crypt table model: a table line taken apart by the library
+ * (bca_crypt_table_parse) and masked by the library (bca_table_mask_key) on a
  * buffer of exactly its size; and parameters from the input formatted
  * (bca_crypt_format_table), parsed back and masked.
  */
@@ -29,12 +29,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *p = data, *end = data + size;
 	struct bca_crypt_params cp = { .struct_size = sizeof(cp) };
-	struct crypt_table t;
+	struct bca_crypt_table *t = NULL;
 	char *line = field(&p, end), *cipher, *desc, *copy, out[1024];
 	uint64_t nums[4] = { 0 };
 
-	crypt_table_parse(line, &t);
-	crypt_table_key_desc(&t);
+	if (bca_crypt_table_parse(line, &t) == 0) {
+		crypt_table_logon_desc(t);
+		bca_crypt_table_free(t);
+	}
 	bca_table_mask_key(line);
 	free(line);
 
@@ -53,8 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cp.device = (dev_t)(nums[3] >> 40);
 	if (bca_crypt_format_table(&cp, out, sizeof(out)) >= 0) {
 		copy = strdup(out);
-		if (crypt_table_parse(copy, &t) != 0)
+		if (bca_crypt_table_parse(copy, &t) != 0)
 			abort();	/* what we format, we must read back */
+		bca_crypt_table_free(t);
 		bca_table_mask_key(copy);
 		free(copy);
 	}

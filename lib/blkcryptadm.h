@@ -677,6 +677,34 @@ int bca_crypt_params_check(const struct bca_crypt_params *p);
 const char *bca_crypt_params_reason(const struct bca_crypt_params *p);
 /* The table line "0 <size> <target> <params>", as the kernel prints it back. */
 int bca_crypt_format_table(const struct bca_crypt_params *p, char *buf, size_t size);
+/*
+ * A crypt or inlinecrypt table line as the kernel reports it, taken apart.
+ * params holds what the table loads with: key_desc is the keyring
+ * description, NULL when the key is in the table (hex, or "-" masked;
+ * key_size is then half the hex length, 0 masked).  The strings live as
+ * long as the table.
+ */
+struct bca_crypt_table {
+	struct bca_crypt_params params;
+	uint64_t start;			/* first sector of the target in the device */
+	const char *key_type;		/* "logon", "user", ...; NULL: the key is in the table */
+	const char *options;		/* the optional parameters as reported, without their count */
+	unsigned int unknown_options;	/* options params.flags cannot say (integrity:, ...) */
+};
+/*
+ * Parses "start length target params" (bca_dm_get_table(), dmsetup table):
+ * 0, -EMEDIUMTYPE for another target, -EINVAL for a malformed line, -ENOMEM.
+ * Upstream dm-inlinecrypt 1.0.0's status (a key type after the key) is read too.
+ */
+int bca_crypt_table_parse(const char *line, struct bca_crypt_table **out);
+/* Frees a parsed table, wiping its copy of the line. */
+void bca_crypt_table_free(struct bca_crypt_table *t);
+/*
+ * The live table of crypt or inlinecrypt device NAME, key masked, parsed:
+ * the errors of bca_dm_get_table() and bca_crypt_table_parse().
+ */
+int bca_dm_get_params(struct bca_ctx *ctx, const char *name, struct bca_crypt_table **out,
+		      dev_t *devno);
 /* The lowest target version with everything p uses, and the option that needs it. */
 int bca_crypt_required_version(const struct bca_crypt_params *p, unsigned int version[3],
 			       const char **why);

@@ -477,6 +477,22 @@ BCA_EXPORT int bca_dm_get_table(struct bca_ctx *ctx, const char *name, char **ou
 	return 0;
 }
 
+BCA_EXPORT int bca_dm_get_params(struct bca_ctx *ctx, const char *name,
+				 struct bca_crypt_table **out, dev_t *devno)
+{
+	char *line;
+	int rc;
+
+	if (!out)
+		return -EINVAL;
+	rc = bca_dm_get_table(ctx, name, &line, devno);
+	if (rc < 0)
+		return rc;
+	rc = bca_crypt_table_parse(line, out);
+	free(line);
+	return rc;
+}
+
 BCA_EXPORT int bca_dm_get_table_keys(struct bca_ctx *ctx, const char *name,
 				     struct bca_secret **out)
 {

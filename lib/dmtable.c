@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The dm-crypt and dm-inlinecrypt table model: parameters to the one table
- * line libdevmapper loads, and the target versions each option needs.
+ * line libdevmapper loads, the line the kernel reports taken apart again,
+ * its key masked, and the target versions each option needs.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 
@@ -163,33 +165,32 @@ static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)
 }
 
 /*
- * Optional parameters in the order the kernel prints them back, so that
- * our table and "dmsetup table" compare equal.
+ * The options the model knows, in the order the kernel prints them back
+ * (dm-crypt's crypt_status(), dm-inlinecrypt's alike), so that our table
+ * and "dmsetup table" compare equal; flag 0 is sector_size:N.
  */
+static const struct {
+	uint32_t flag;
+	const char *name;
+} options[] = {
+	{ BCA_CRYPT_ALLOW_DISCARDS, "allow_discards" },
+	{ BCA_CRYPT_HIGH_PRIORITY, "high_priority" },
+	{ BCA_CRYPT_NO_READ_WORKQUEUE, "no_read_workqueue" },
+	{ BCA_CRYPT_NO_WRITE_WORKQUEUE, "no_write_workqueue" },
+	{ 0, "sector_size:" },
+	{ BCA_CRYPT_IV_LARGE_SECTORS, "iv_large_sectors" },
+};
+
 BCA_EXPORT int bca_crypt_format_table(const struct bca_crypt_params *p, char *buf, size_t size)
 {
-	const char *opts[8];
-	char sector[32];
+	bool sector = p && p->sector_size && p->sector_size != 512;
 	size_t n = 0, len = 0;
 	int rc = bca_crypt_params_check(p);
 
 	if (rc < 0)
 		return rc;
-	if (p->flags & BCA_CRYPT_ALLOW_DISCARDS)
-		opts[n++] = "allow_discards";
-	if (p->flags & BCA_CRYPT_HIGH_PRIORITY)
-		opts[n++] = "high_priority";
-	if (p->flags & BCA_CRYPT_NO_READ_WORKQUEUE)
-		opts[n++] = "no_read_workqueue";
-	if (p->flags & BCA_CRYPT_NO_WRITE_WORKQUEUE)
-		opts[n++] = "no_write_workqueue";
-	if (p->sector_size && p->sector_size != 512) {
-		snprintf(sector, sizeof(sector), "sector_size:%u", p->sector_size);
-		opts[n++] = sector;
-	}
-	if (p->flags & BCA_CRYPT_IV_LARGE_SECTORS)
-		opts[n++] = "iv_large_sectors";
-
+	for (size_t i = 0; i < BCA_ARRAY_SIZE(options); i++)
+		n += options[i].flag ? !!(p->flags & options[i].flag) : sector;
 	rc = append(buf, size, &len, "0 %llu %s %s :%u:logon:%s %llu %u:%u %llu",
 		    (unsigned long long)p->size,
 		    p->target == BCA_TARGET_CRYPT ? "crypt" : "inlinecrypt",
@@ -197,8 +198,12 @@ BCA_EXPORT int bca_crypt_format_table(const struct bca_crypt_params *p, char *bu
 		    major(p->device), minor(p->device), (unsigned long long)p->offset);
 	if (rc == 0 && n)
 		rc = append(buf, size, &len, " %zu", n);
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = append(buf, size, &len, " %s", opts[i]);
+	for (size_t i = 0; rc == 0 && i < BCA_ARRAY_SIZE(options); i++) {
+		if (!options[i].flag && sector)
+			rc = append(buf, size, &len, " sector_size:%u", p->sector_size);
+		else if (options[i].flag && (p->flags & options[i].flag))
+			rc = append(buf, size, &len, " %s", options[i].name);
+	}
 	return rc;
 }
 
@@ -239,26 +244,198 @@ BCA_EXPORT int bca_crypt_required_version(const struct bca_crypt_params *p,
 	return 0;
 }
 
+/*
+ * Field n (from 0) of a table line: its start, and its length in *len;
+ * NULL when the line has fewer fields.  Fields are separated by one blank,
+ * as the kernel prints them; an empty field (two blanks) is a field.
+ */
+static char *field(const char *line, unsigned int n, size_t *len)
+{
+	const char *p = line;
+
+	for (unsigned int i = 0; i < n; i++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return NULL;
+		p++;
+	}
+	*len = strcspn(p, " ");
+	return (char *)p;
+}
+
 /* Replaces the key field (the 5th) of a crypt table line by "-" unless it is a keyring reference. */
 void bca_table_mask_key(char *line)
 {
-	char *p = line, *key, *end;
+	size_t len;
+	char *key = field(line, 4, &len);
 
-	for (int field = 0; field < 4; field++) {
-		p = strchr(p, ' ');
-		if (!p)
-			return;
-		p++;
-	}
-	key = p;
-	if (*key == ':')
-		return;
-	end = strchr(key, ' ');
-	if (!end)
-		end = key + strlen(key);
-	if (end == key)
-		return;		/* an empty key field: nothing to mask, no room for "-" */
-	explicit_bzero(key, (size_t)(end - key));
+	if (!key || *key == ':' || !len)
+		return;		/* no key, a reference, or an empty field: no room for "-" */
+	explicit_bzero(key, len);
 	key[0] = '-';
-	memmove(key + 1, end, strlen(end) + 1);
+	memmove(key + 1, key + len, strlen(key + len) + 1);
+}
+
+/* A number field that is only digits. */
+static int parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	char buf[24], *end;
+	unsigned long long v;
+
+	if (!len || len >= sizeof(buf) || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	v = strtoull(buf, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* ":<size>:<type>:<desc>" into the key fields; anything else is a key in the table. */
+static int parse_key(struct bca_crypt_table *t, char *key, size_t len)
+{
+	char *type, *desc;
+	uint64_t size;
+
+	if (*key != ':') {
+		/* hex, or "-" once masked: its size is known only unmasked */
+		t->params.key_size = strcmp(key, "-") ? (uint32_t)(len / 2) : 0;
+		return 0;
+	}
+	type = strchr(key + 1, ':');
+	desc = type ? strchr(type + 1, ':') : NULL;
+	if (!desc || parse_u64(key + 1, (size_t)(type - key - 1), &size) < 0 || size > 1024)
+		return -EINVAL;
+	*type++ = '\0';
+	*desc++ = '\0';
+	t->params.key_size = (uint32_t)size;
+	t->key_type = type;
+	t->params.key_desc = desc;
+	return 0;
+}
+
+/* "<#opts> opt..." into flags and sector size; options the model lacks are counted. */
+static int parse_options(struct bca_crypt_table *t, const char *text)
+{
+	const char *p = text;
+	uint64_t count, v;
+	size_t len;
+	bool known;
+
+	t->options = "";
+	if (!*p)
+		return 0;
+	len = strcspn(p, " ");
+	if (parse_u64(p, len, &count) < 0)
+		return -EINVAL;
+	p += len;
+	t->options = *p ? p + 1 : p;
+	for (uint64_t i = 0; i < count; i++) {
+		if (*p++ != ' ')
+			return -EINVAL;
+		len = strcspn(p, " ");
+		known = false;
+		for (size_t o = 0; o < BCA_ARRAY_SIZE(options); o++) {
+			if (options[o].flag && strlen(options[o].name) == len &&
+			    !strncmp(p, options[o].name, len)) {
+				t->params.flags |= options[o].flag;
+				known = true;
+			}
+		}
+		if (len > 12 && !strncmp(p, "sector_size:", 12) &&
+		    parse_u64(p + 12, len - 12, &v) == 0 && v <= UINT32_MAX) {
+			t->params.sector_size = (uint32_t)v;
+			known = true;
+		}
+		t->unknown_options += !known;
+		p += len;
+	}
+	return *p ? -EINVAL : 0;
+}
+
+/* A parsed table and the copy of its line its strings point into. */
+struct table_alloc {
+	struct bca_crypt_table t;	/* first: the caller's pointer is ours */
+	size_t len;
+	char line[];
+};
+
+/*
+ * The fields of "start length target cipher key iv_offset device offset
+ * [#opts opts]".  Upstream's dm-inlinecrypt 1.0.0 (7.2) reports a key type
+ * number after the key, a field its constructor does not take: the device
+ * (always "MAJ:MIN" in a status) then is the 8th field.
+ */
+BCA_EXPORT int bca_crypt_table_parse(const char *line, struct bca_crypt_table **out)
+{
+	size_t n = line ? strlen(line) : 0, len[9];
+	struct table_alloc *a;
+	struct bca_crypt_table *t;
+	unsigned int ma, mi, shift = 0, nf;
+	char *f[9], *opts, extra;
+	uint64_t start, iv, off;
+	int rc = -EINVAL;
+
+	if (!line || !out)
+		return -EINVAL;
+	a = calloc(1, sizeof(*a) + n + 1);
+	if (!a)
+		return -ENOMEM;
+	a->len = n;
+	memcpy(a->line, line, n + 1);
+	t = &a->t;
+	t->params.struct_size = sizeof(t->params);
+	for (nf = 0; nf < 9 && (f[nf] = field(a->line, nf, &len[nf])); nf++)
+		;
+	if (nf < 8)
+		goto out;
+	rc = -EMEDIUMTYPE;
+	if (len[2] == 5 && !strncmp(f[2], "crypt", 5))
+		t->params.target = BCA_TARGET_CRYPT;
+	else if (len[2] == 11 && !strncmp(f[2], "inlinecrypt", 11))
+		t->params.target = BCA_TARGET_INLINECRYPT;
+	else
+		goto out;
+	rc = -EINVAL;
+	if (t->params.target == BCA_TARGET_INLINECRYPT && !memchr(f[6], ':', len[6])) {
+		if (nf < 9)
+			goto out;
+		shift = 1;
+	}
+	/* the options follow the last fixed field; cutting at its blank leaves them whole */
+	opts = f[7 + shift] + len[7 + shift];
+	if (parse_options(t, *opts ? opts + 1 : opts) < 0)
+		goto out;
+	for (unsigned int k = 0; k <= 7 + shift; k++)
+		f[k][len[k]] = '\0';
+	if (parse_u64(f[0], len[0], &start) < 0 || parse_u64(f[1], len[1], &t->params.size) < 0 ||
+	    parse_u64(f[5 + shift], len[5 + shift], &iv) < 0 ||
+	    parse_u64(f[7 + shift], len[7 + shift], &off) < 0 ||
+	    sscanf(f[6 + shift], "%u:%u%c", &ma, &mi, &extra) != 2 ||
+	    parse_key(t, f[4], len[4]) < 0)
+		goto out;
+	t->start = start;
+	t->params.cipher = f[3];
+	t->params.iv_offset = iv;
+	t->params.device = makedev(ma, mi);
+	t->params.offset = off;
+	*out = t;
+	return 0;
+out:
+	bca_crypt_table_free(t);
+	return rc;
+}
+
+BCA_EXPORT void bca_crypt_table_free(struct bca_crypt_table *t)
+{
+	struct table_alloc *a = (struct table_alloc *)t;
+
+	if (!a)
+		return;
+	/* the key field may hold a hex key: wipe the copy before it goes */
+	explicit_bzero(a->line, a->len);
+	free(a);
 }

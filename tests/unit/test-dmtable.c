@@ -2,7 +2,8 @@
 /*
  * The dm-crypt and dm-inlinecrypt table model on the host: masking a key
  * on buffers of exactly its size, the parameter check and its reasons,
- * the formatted line, and taking status lines apart (ours and upstream's).
+ * the formatted line, and taking status lines apart (ours and upstream's,
+ * every formatted one read back equal).
  */
 #include "config.h"
 
@@ -73,19 +74,67 @@ static void size_odd(struct bca_crypt_params *p) { p->size = 2047; }
 static void large_512(struct bca_crypt_params *p) { p->sector_size = 512; }
 static void unknown_flag(struct bca_crypt_params *p) { p->flags |= 1u << 20; }
 
-static void parse(const char *line, const char *want, const char *name)
+/* What the library reads off LINE, as one string, or "ERRNO" when it refuses it. */
+static const char *parsed(const char *line)
 {
-	struct crypt_table t;
-	char got[2048];
+	static char got[2048];
+	struct bca_crypt_table *t;
+	const struct bca_crypt_params *p;
+	int rc = bca_crypt_table_parse(line, &t);
 
-	if (crypt_table_parse(line, &t) < 0) {
-		is_str("parse error", want, name);
-		return;
+	if (rc < 0) {
+		snprintf(got, sizeof(got), "%s", rc == -EMEDIUMTYPE ? "EMEDIUMTYPE" :
+			 rc == -EINVAL ? "EINVAL" : "other");
+		return got;
 	}
-	snprintf(got, sizeof(got), "%s|%s|%s|%llu|%s|%llu|%s", t.target, t.cipher, t.key,
-		 (unsigned long long)t.iv_offset, t.device, (unsigned long long)t.offset,
-		 t.options);
-	is_str(got, want, name);
+	p = &t->params;
+	snprintf(got, sizeof(got), "%s|%s|%u|%s:%s|%llu|%u:%u|%llu|%llu|%u|0x%x|%s|%u|%s",
+		 p->target == BCA_TARGET_CRYPT ? "crypt" : "inlinecrypt", p->cipher, p->key_size,
+		 t->key_type ? t->key_type : "table", p->key_desc ? p->key_desc : "",
+		 (unsigned long long)p->iv_offset, major(p->device), minor(p->device),
+		 (unsigned long long)p->offset, (unsigned long long)p->size, p->sector_size,
+		 p->flags, t->options, t->unknown_options,
+		 crypt_table_managed(t) ? "managed" : "foreign");
+	bca_crypt_table_free(t);
+	return got;
+}
+
+/* Every flag combination and sector size, both targets: what we format, we read back equal. */
+static void round_trips(void)
+{
+	static const uint32_t sectors[] = { 0, 512, 1024, 4096 };
+	struct bca_crypt_params p = inline_params();
+	struct bca_crypt_table *t;
+	unsigned int tried = 0, bad = 0;
+	char line[512];
+
+	for (int target = 0; target < 2; target++)
+		for (uint32_t flags = 0; flags < 32; flags++)
+			for (size_t s = 0; s < sizeof(sectors) / sizeof(sectors[0]); s++) {
+				p.target = target ? BCA_TARGET_INLINECRYPT : BCA_TARGET_CRYPT;
+				p.flags = flags;
+				p.sector_size = sectors[s];
+				if (bca_crypt_format_table(&p, line, sizeof(line)) < 0)
+					continue;	/* refused by the check */
+				tried++;
+				if (bca_crypt_table_parse(line, &t) < 0) {
+					bad++;
+					continue;
+				}
+				bad += t->params.target != p.target || t->params.flags != p.flags ||
+				       (t->params.sector_size ? t->params.sector_size : 512) !=
+					       (p.sector_size ? p.sector_size : 512) ||
+				       t->params.key_size != p.key_size ||
+				       strcmp(t->params.key_desc, p.key_desc) ||
+				       strcmp(t->params.cipher, p.cipher) ||
+				       t->params.iv_offset != p.iv_offset ||
+				       t->params.device != p.device || t->params.offset != p.offset ||
+				       t->params.size != p.size || t->unknown_options ||
+				       bca_crypt_params_check(&t->params) != 0;
+				bca_crypt_table_free(t);
+			}
+	ok(tried > 60, "many valid parameter sets formatted (%u)", tried);
+	is_int((int)bad, 0, "each one parses back to the same parameters");
 }
 
 int main(void)
@@ -93,7 +142,7 @@ int main(void)
 	struct bca_crypt_params p = inline_params();
 	char line[512];
 
-	plan(22);
+	plan(34);
 	check("0 8 crypt aes-xts-plain64 00112233aabbccdd 0 7:2 0",
 	      "0 8 crypt aes-xts-plain64 - 0 7:2 0", "a hex key becomes -");
 	check("0 8 crypt aes-xts-plain64 :64:logon:bca:x 0 7:2 0",
@@ -137,10 +186,30 @@ int main(void)
 	       "3 allow_discards sector_size:4096 iv_large_sectors",
 	       "in the order the target reports it");
 
-	parse(line, "inlinecrypt|aes-xts-plain64|:64:logon:dmcrypt-inline:x|16|254:16|8|"
-	      "3 allow_discards sector_size:4096 iv_large_sectors", "our line read back");
-	parse("0 2048 inlinecrypt aes-xts-plain64 - 0 16 254:16 8 1 allow_discards",
-	      "inlinecrypt|aes-xts-plain64|-|16|254:16|8|1 allow_discards",
-	      "upstream 7.2's line, with its key type field");
+	is_str(parsed(line), "inlinecrypt|aes-xts-plain64|64|logon:dmcrypt-inline:x|16|254:16|8|2048|"
+	       "4096|0x18|allow_discards sector_size:4096 iv_large_sectors|0|managed",
+	       "our line read back");
+	is_str(parsed("0 2048 inlinecrypt aes-xts-plain64 - 0 16 254:16 8 1 allow_discards"),
+	       "inlinecrypt|aes-xts-plain64|0|table:|16|254:16|8|2048|0|0x8|allow_discards|0|foreign",
+	       "upstream 7.2's line, with its key type field, key masked");
+	is_str(parsed("0 8 crypt aes-xts-plain64 00112233445566778899aabbccddeeff 0 7:2 0"),
+	       "crypt|aes-xts-plain64|16|table:|0|7:2|0|8|0|0x0||0|foreign", "a hex key: its size, no options");
+	is_str(parsed("0 8 crypt aes-xts-plain64 :32:user:k 5 7:2 0 3 same_cpu_crypt "
+		      "integrity:28:aead no_read_workqueue"),
+	       "crypt|aes-xts-plain64|32|user:k|5|7:2|0|8|0|0x1|same_cpu_crypt integrity:28:aead "
+	       "no_read_workqueue|2|foreign", "options the model lacks are counted and kept");
+	is_str(parsed("0 8 linear 7:2 0"), "EINVAL", "too few fields");
+	is_str(parsed("0 8 linear 7:2 0 x y z"), "EMEDIUMTYPE", "another target");
+	is_str(parsed("0 8 crypt aes-xts-plain64 - 0 /dev/loop2 0"), "EINVAL", "a path, not MAJ:MIN");
+	is_str(parsed("0 x8 crypt aes-xts-plain64 - 0 7:2 0"), "EINVAL", "a length that is no number");
+	is_str(parsed("0 8 crypt aes-xts-plain64 - 0 7:2 0 3 allow_discards"), "EINVAL",
+	       "fewer options than counted");
+	is_str(parsed("0 8 crypt aes-xts-plain64 - 0 7:2 0 1 allow_discards extra"), "EINVAL",
+	       "more options than counted");
+	is_str(parsed("0 8 crypt aes-xts-plain64 :64:logon 0 7:2 0"), "EINVAL",
+	       "a key reference without a description");
+	is_str(parsed("0 8 inlinecrypt aes-xts-plain64 - 0 16 254:16"), "EINVAL",
+	       "upstream's line cut short");
+	round_trips();
 	return done_testing();
 }

@@ -17,25 +17,16 @@ int cmd_list(int argc, char **argv);
 #define MANAGED_UUID_PREFIX "DMCRYPT_INLINE-"
 #define MANAGED_KEY_PREFIX "dmcrypt-inline:"
 
-/* Longest --key-desc: the library's, which struct crypt_table's key field holds whole. */
+/* Longest --key-desc: the library's. */
 #define MAX_KEY_DESC BCA_KEY_DESC_MAX
 /* DM_UUID_LEN of <linux/dm-ioctl.h>, with its NUL */
 #define DM_UUID_MAX 129
 
-/* A crypt or inlinecrypt table line taken apart (table.c). */
-struct crypt_table {
-	uint64_t start, length;
-	char target[32];
-	char cipher[128];
-	char key[512];		/* hex (masked "-") or ":<size>:<type>:<desc>" */
-	uint64_t iv_offset;
-	char device[64];	/* "MAJ:MIN" or a path */
-	uint64_t offset;
-	char options[512];	/* "<#opts> opt..." as in the table, or "" */
-};
-int crypt_table_parse(const char *line, struct crypt_table *t);
-/* The description of a ":size:logon:desc" key reference, or NULL. */
-const char *crypt_table_key_desc(const struct crypt_table *t);
+struct bca_crypt_table;
+/* The description of a table's logon key reference, or NULL (table.c). */
+const char *crypt_table_logon_desc(const struct bca_crypt_table *t);
+/* Whether the table references a key this tool added for its device. */
+bool crypt_table_managed(const struct bca_crypt_table *t);
 /*
  * The message for a device-mapper error about device NAME: no device-mapper
  * (-ENODEV, NAME may be NULL), no such device, not a crypt device, or

@@ -45,15 +45,13 @@ static int key_in_use(struct bca_ctx *ctx, const char *self, const char *desc)
 	int rc = bca_dm_list(ctx, add_other, &o), used = 0;
 
 	for (size_t i = 0; i < o.n; i++) {
-		struct crypt_table t;
-		char *line = NULL;
+		struct bca_crypt_table *t = NULL;
 		const char *d;
 
-		if (rc == 0 && !used && bca_dm_get_table(ctx, o.names[i], &line, NULL) == 0 &&
-		    crypt_table_parse(line, &t) == 0 && (d = crypt_table_key_desc(&t)) &&
-		    !strcmp(d, desc))
+		if (rc == 0 && !used && bca_dm_get_params(ctx, o.names[i], &t, NULL) == 0 &&
+		    (d = crypt_table_logon_desc(t)) && !strcmp(d, desc))
 			used = 1;
-		free(line);
+		bca_crypt_table_free(t);
 		free(o.names[i]);
 	}
 	free(o.names);
@@ -66,9 +64,9 @@ int cmd_remove(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct crypt_table t;
+	struct bca_crypt_table *t = NULL;
 	struct bca_ctx *ctx = NULL;
-	char *line = NULL, desc[512] = "", own[512];
+	char desc[512] = "", own[512];
 	const char *name, *d;
 	int c, rc, status = EXIT_FAIL;
 
@@ -86,15 +84,14 @@ int cmd_remove(int argc, char **argv)
 	name = argv[optind];
 	if (cli_ctx_new(&ctx) < 0)
 		return EXIT_FAIL;
-	rc = bca_dm_get_table(ctx, name, &line, NULL);
+	rc = bca_dm_get_params(ctx, name, &t, NULL);
 	if (rc == -ENODEV || rc == -ENOENT) {
 		dm_name_error(name, rc);
 		goto out;
 	}
-	if (rc == 0 && crypt_table_parse(line, &t) == 0 &&
-	    (!strcmp(t.target, "crypt") || !strcmp(t.target, "inlinecrypt"))) {
+	if (rc == 0) {
 		/* only the key create added for this very device is ours to unlink */
-		d = crypt_table_key_desc(&t);
+		d = crypt_table_logon_desc(t);
 		snprintf(own, sizeof(own), MANAGED_KEY_PREFIX "%s", name);
 		if (d && !strcmp(d, own))
 			snprintf(desc, sizeof(desc), "%s", d);
@@ -117,7 +114,7 @@ int cmd_remove(int argc, char **argv)
 	}
 	status = EXIT_OK;
 out:
-	free(line);
+	bca_crypt_table_free(t);
 	bca_unref(ctx);
 	return status;
 }

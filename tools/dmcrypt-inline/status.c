@@ -48,32 +48,17 @@ static const int default_cols[] = {
 	COL_BACKING_SIZE, COL_SECTORS, COL_SECTOR_SIZE, COL_PASSTHROUGH, COL_CRYPTO_BY, COL_MANAGED,
 };
 
-static uint32_t sector_size_of(const char *opts)
-{
-	const char *p = strstr(opts, "sector_size:");
-
-	return p ? (uint32_t)strtoul(p + 12, NULL, 10) : 512;
-}
-
-/* The options without their count: "2 no_read_workqueue ..." -> "no_read_workqueue ..." */
-static const char *flags_of(const char *opts)
-{
-	const char *sp = strchr(opts, ' ');
-
-	return *opts && sp ? sp + 1 : "";
-}
-
 /*
  * dm-inlinecrypt's bios carry a blk-crypto context to the backing device:
  * its profile does the work when it has AES-256-XTS at the sector size,
  * blk-crypto-fallback otherwise (blk_crypto_start_using_key()).
  */
-static const char *crypto_by(const struct crypt_table *t, const struct bca_blkdev *lower)
+static const char *crypto_by(const struct bca_crypt_params *p, const struct bca_blkdev *lower)
 {
-	if (strcmp(t->target, "inlinecrypt"))
+	if (p->target != BCA_TARGET_INLINECRYPT)
 		return "dm-crypt";
 	return bca_crypto_impl_name(bca_blkdev_crypto_for(lower, "AES-256-XTS",
-							  sector_size_of(t->options)));
+							  p->sector_size ? p->sector_size : 512));
 }
 
 /* What libblkid says of the backing device (it is held by dm: no O_EXCL). */
@@ -93,57 +78,52 @@ static void backing_identity(struct bca_ctx *ctx, struct out *o, struct libscols
 
 static int show(struct bca_ctx *ctx, struct out *o, const char *name)
 {
-	struct crypt_table t;
+	struct bca_crypt_table *t;
+	const struct bca_crypt_params *p;
 	struct libscols_line *ln;
 	struct bca_blkdev *dev = NULL, *lower = NULL;
-	unsigned int ma, mi;
-	char *line = NULL, buf[600];
-	const char *desc;
+	char buf[600];
 	dev_t devno;
-	int rc = bca_dm_get_table(ctx, name, &line, &devno);
+	int rc = bca_dm_get_params(ctx, name, &t, &devno);
 
 	if (rc < 0)
 		return rc;
-	rc = crypt_table_parse(line, &t);
-	free(line);
-	if (rc < 0 || (strcmp(t.target, "crypt") && strcmp(t.target, "inlinecrypt")))
-		return -EMEDIUMTYPE;
+	p = &t->params;
 	ln = out_new_line(o);
-	if (!ln)
+	if (!ln) {
+		bca_crypt_table_free(t);
 		return -ENOMEM;
-	desc = crypt_table_key_desc(&t);
+	}
 	out_set_str(o, ln, COL_NAME, name);
-	out_set_str(o, ln, COL_TARGET, t.target);
-	out_set_str(o, ln, COL_CIPHER, t.cipher);
-	out_set_str(o, ln, COL_FLAGS, flags_of(t.options));
-	if (t.key[0] == ':') {
-		const char *type = strchr(t.key + 1, ':');
-
-		snprintf(buf, sizeof(buf), "keyring%s", type ? type : "");
+	out_set_str(o, ln, COL_TARGET, p->target == BCA_TARGET_CRYPT ? "crypt" : "inlinecrypt");
+	out_set_str(o, ln, COL_CIPHER, p->cipher);
+	out_set_str(o, ln, COL_FLAGS, t->options);
+	if (t->key_type) {
+		snprintf(buf, sizeof(buf), "keyring:%s:%s", t->key_type, p->key_desc);
 		out_set_str(o, ln, COL_KEY, buf);
-		if (desc)
-			out_set_bool(o, ln, COL_KEY_PRESENT, bca_keyring_find_logon(desc) == 0);
+		if (!strcmp(t->key_type, "logon"))
+			out_set_bool(o, ln, COL_KEY_PRESENT, bca_keyring_find_logon(p->key_desc) == 0);
 	} else {
 		out_set_str(o, ln, COL_KEY, "table");
 	}
-	out_set_str(o, ln, COL_DEVICE, t.device);
-	if (sscanf(t.device, "%u:%u", &ma, &mi) == 2 &&
-	    bca_blkdev_query_devno(ctx, makedev(ma, mi), &lower) == 0) {
+	snprintf(buf, sizeof(buf), "%u:%u", major(p->device), minor(p->device));
+	out_set_str(o, ln, COL_DEVICE, buf);
+	if (bca_blkdev_query_devno(ctx, p->device, &lower) == 0) {
 		out_set_str(o, ln, COL_BACKING, bca_blkdev_get_name(lower));
 		backing_identity(ctx, o, ln, bca_blkdev_get_name(lower));
 		out_set_bool(o, ln, COL_PASSTHROUGH, bca_blkdev_has_crypto_profile(lower));
-		out_set_str(o, ln, COL_CRYPTO_BY, crypto_by(&t, lower));
+		out_set_str(o, ln, COL_CRYPTO_BY, crypto_by(p, lower));
 		bca_blkdev_free(lower);
 	}
-	out_set_u64(o, ln, COL_OFFSET, t.offset);
-	out_set_u64(o, ln, COL_SECTORS, t.length);
-	out_set_u64(o, ln, COL_SECTOR_SIZE, sector_size_of(t.options));
+	out_set_u64(o, ln, COL_OFFSET, p->offset);
+	out_set_u64(o, ln, COL_SECTORS, p->size);
+	out_set_u64(o, ln, COL_SECTOR_SIZE, p->sector_size ? p->sector_size : 512);
 	if (bca_blkdev_query_devno(ctx, devno, &dev) == 0) {
 		out_set_str(o, ln, COL_PROFILE, bca_blkdev_has_crypto_profile(dev) ? "passthrough" : "none");
 		bca_blkdev_free(dev);
 	}
-	out_set_bool(o, ln, COL_MANAGED, desc && !strncmp(desc, MANAGED_KEY_PREFIX,
-							    strlen(MANAGED_KEY_PREFIX)));
+	out_set_bool(o, ln, COL_MANAGED, crypt_table_managed(t));
+	bca_crypt_table_free(t);
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Taking crypt and inlinecrypt table lines apart, for status, table and remove. */
+/* What dmcrypt-inline reads off a parsed table (the library's model), and dm names. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,45 +10,18 @@
 #include "cli.h"
 #include "dmcrypt.h"
 
-int crypt_table_parse(const char *line, struct crypt_table *t)
+/* The description of a logon key reference, or NULL (a key in the table, another type). */
+const char *crypt_table_logon_desc(const struct bca_crypt_table *t)
 {
-	unsigned long long start, length, iv, off;
-	int n = 0;
-
-	memset(t, 0, sizeof(*t));
-	if (sscanf(line, "%llu %llu %31s %127s %511s %llu %63s %llu%n", &start, &length,
-		   t->target, t->cipher, t->key, &iv, t->device, &off, &n) != 8)
-		return -EINVAL;
-	/*
-	 * Upstream's dm-inlinecrypt 1.0.0 (7.2) reports a key type number
-	 * after the key, a field its constructor does not take: the device
-	 * is then the 8th field.  Devices are always "MAJ:MIN" in a status.
-	 */
-	if (!strcmp(t->target, "inlinecrypt") && !strchr(t->device, ':') &&
-	    sscanf(line, "%*u %*u %*s %*s %*s %*u %llu %63s %llu%n", &iv, t->device, &off, &n) != 3)
-		return -EINVAL;
-	t->start = start;
-	t->length = length;
-	t->iv_offset = iv;
-	t->offset = off;
-	/* "<#opts> opt..." or nothing */
-	while (line[n] == ' ')
-		n++;
-	snprintf(t->options, sizeof(t->options), "%s", line + n);
-	return 0;
+	return t->key_type && !strcmp(t->key_type, "logon") ? t->params.key_desc : NULL;
 }
 
-const char *crypt_table_key_desc(const struct crypt_table *t)
+/* Whether the table references a key this tool added (create without --key-desc). */
+bool crypt_table_managed(const struct bca_crypt_table *t)
 {
-	const char *p = t->key;
+	const char *d = crypt_table_logon_desc(t);
 
-	/* ":<size>:<type>:<desc>" */
-	if (*p != ':')
-		return NULL;
-	p = strchr(p + 1, ':');
-	if (!p || strncmp(p, ":logon:", 7))
-		return NULL;
-	return p + 7;
+	return d && !strncmp(d, MANAGED_KEY_PREFIX, strlen(MANAGED_KEY_PREFIX));
 }
 
 bool dm_name_valid(const char *name)
