@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,26 @@ bool out_option(struct out *o, int opt, const char *arg)
 		return true;
 	default:
 		return false;
+	}
+}
+
+void out_parse_args(struct out *o, int argc, char **argv, const char *cmd, void (*help)(void))
+{
+	static const struct option longopts[] = {
+		OUT_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, OUT_SHORTOPTS "h", longopts, NULL)) != -1) {
+		if (out_option(o, c, optarg))
+			continue;
+		if (c == 'h') {
+			help();
+			exit(EXIT_OK);
+		}
+		cli_usage_error("%s: bad usage", cmd);
 	}
 }
 

@@ -55,6 +55,11 @@ void out_init(struct out *o, const struct col_info *infos, size_t ninfos,
 	      const char *json_name, const int *defaults, size_t ndefaults);
 /* Handles one of OUT_SHORTOPTS; returns true if opt was one (exits on a bad -o). */
 bool out_option(struct out *o, int opt, const char *arg);
+/*
+ * The option loop of subcommand CMD when its options are the output ones
+ * and -h (help() is shown, then exit 0); leaves optind at the first operand.
+ */
+void out_parse_args(struct out *o, int argc, char **argv, const char *cmd, void (*help)(void));
 /* Whether column id is among the selected ones. */
 bool out_has_column(const struct out *o, int id);
 /* Creates the table; call after option parsing. Returns 0 or -ENOMEM. */

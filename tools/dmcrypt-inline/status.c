@@ -147,25 +147,11 @@ static void status_help(void)
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		OUT_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct out o;
-	int c;
 
 	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "devices",
 		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
-	while ((c = getopt_long(argc, argv, OUT_SHORTOPTS "h", longopts, NULL)) != -1) {
-		if (out_option(&o, c, optarg))
-			continue;
-		if (c == 'h') {
-			status_help();
-			return EXIT_OK;
-		}
-		cli_usage_error("status: bad usage");
-	}
+	out_parse_args(&o, argc, argv, "status", status_help);
 	if (optind >= argc)
 		cli_usage_error("status: NAME expected");
 	return cli_each(&o, NULL, argv + optind, argc - optind, report_status, NULL);
