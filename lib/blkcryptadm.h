@@ -285,6 +285,7 @@ enum bca_blkdev_kind {
 	BCA_BLKDEV_PART,
 	BCA_BLKDEV_DM,
 	BCA_BLKDEV_LOOP,
+	BCA_BLKDEV_LAST
 };
 
 /* Key types a crypto profile accepts (bit mask). */
@@ -629,6 +630,7 @@ int bca_dio_probe_new_file(int dirfd, uint32_t *mem_align, uint32_t *offset_alig
 enum bca_crypt_target {
 	BCA_TARGET_CRYPT = 0,		/* dm-crypt */
 	BCA_TARGET_INLINECRYPT,		/* dm-inlinecrypt (blk-crypto) */
+	BCA_TARGET_LAST
 };
 
 /* Table options (bca_crypt_params.flags). */
@@ -776,6 +778,12 @@ const char *bca_dio_reason_describe(enum bca_dio_reason r);
 const char *bca_crypto_impl_name(enum bca_crypto_impl c);
 const char *bca_key_status_name(enum bca_key_status k);
 const char *bca_source_name(enum bca_source s);
+/* "disk", "part", "dm", "loop" */
+const char *bca_blkdev_kind_name(enum bca_blkdev_kind k);
+/* The dm target's name: "crypt", "inlinecrypt" */
+const char *bca_crypt_target_name(enum bca_crypt_target t);
+/* The reason a plan falls short ("no-inlinecrypt", ...), NULL for BCA_DIO_PLAN_OK. */
+const char *bca_dio_plan_status_name(enum bca_dio_plan_status s);
 /* fscryptctl's name of an FSCRYPT_MODE_* value, NULL when unknown. */
 const char *bca_fscrypt_mode_name(int mode);
 /* The FSCRYPT_MODE_* value for a name (case-insensitive), or -EINVAL. */

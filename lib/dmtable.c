@@ -193,7 +193,7 @@ BCA_EXPORT int bca_crypt_format_table(const struct bca_crypt_params *p, char *bu
 		n += options[i].flag ? !!(p->flags & options[i].flag) : sector;
 	rc = append(buf, size, &len, "0 %llu %s %s :%u:logon:%s %llu %u:%u %llu",
 		    (unsigned long long)p->size,
-		    p->target == BCA_TARGET_CRYPT ? "crypt" : "inlinecrypt",
+		    bca_crypt_target_name(p->target),
 		    p->cipher, p->key_size, p->key_desc, (unsigned long long)p->iv_offset,
 		    major(p->device), minor(p->device), (unsigned long long)p->offset);
 	if (rc == 0 && n)

@@ -109,6 +109,44 @@ BCA_EXPORT const char *bca_source_name(enum bca_source s)
 	return NAME_OR(source_names, s, "inferred");
 }
 
+BCA_EXPORT const char *bca_blkdev_kind_name(enum bca_blkdev_kind k)
+{
+	static const char *const names[] = {
+		[BCA_BLKDEV_DISK] = "disk",
+		[BCA_BLKDEV_PART] = "part",
+		[BCA_BLKDEV_DM] = "dm",
+		[BCA_BLKDEV_LOOP] = "loop",
+	};
+
+	return NAME_OR(names, k, "unknown");
+}
+
+BCA_EXPORT const char *bca_crypt_target_name(enum bca_crypt_target t)
+{
+	static const char *const names[] = {
+		[BCA_TARGET_CRYPT] = "crypt",
+		[BCA_TARGET_INLINECRYPT] = "inlinecrypt",
+	};
+
+	return NAME_OR(names, t, "unknown");
+}
+
+BCA_EXPORT const char *bca_dio_plan_status_name(enum bca_dio_plan_status s)
+{
+	static const char *const names[] = {
+		[BCA_DIO_PLAN_OK] = NULL,
+		[BCA_DIO_PLAN_NO_INLINECRYPT] = "no-inlinecrypt",
+		[BCA_DIO_PLAN_FS_UNSUPPORTED] = "fs-no-inline-crypt",
+		[BCA_DIO_PLAN_MODE_NO_INLINE] = "mode-no-inline",
+		[BCA_DIO_PLAN_DEVICE_NO_CONFIG] = "device-no-config",
+		[BCA_DIO_PLAN_FALLBACK_UNKNOWN] = "fallback-unknown",
+	};
+
+	if (s == BCA_DIO_PLAN_OK)
+		return NULL;
+	return NAME_OR(names, s, "unknown");
+}
+
 /*
  * One table of the contents and filenames modes: fscryptctl's spelling (so
  * that output and --contents= values match it), and blk-crypto's name of

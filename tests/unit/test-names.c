@@ -10,7 +10,7 @@
 
 int main(void)
 {
-	plan(26);
+	plan(30);
 	is_str(bca_dio_verdict_name(BCA_DIO_YES), "yes", "verdict yes");
 	is_str(bca_dio_verdict_name(BCA_DIO_BUFFERED), "buffered", "verdict buffered");
 	is_str(bca_dio_verdict_name(99), "unknown", "out-of-range verdict is unknown");
@@ -34,6 +34,21 @@ int main(void)
 	is_str(bca_strerror(INT_MIN), "unknown error", "INT_MIN has a string, without overflow (UBSan)");
 	ok(bca_strerror(INT_MAX) != NULL, "INT_MAX has a string");
 	is_str(bca_source_name(BCA_SOURCE_KERNEL), "kernel", "source kernel");
+	{
+		bool all = true;
+
+		for (int k = 0; k < BCA_BLKDEV_LAST; k++)
+			all = all && strcmp(bca_blkdev_kind_name(k), "unknown");
+		for (int t = 0; t < BCA_TARGET_LAST; t++)
+			all = all && strcmp(bca_crypt_target_name(t), "unknown");
+		for (int st = BCA_DIO_PLAN_OK + 1; st < BCA_DIO_PLAN_LAST; st++)
+			all = all && bca_dio_plan_status_name(st) &&
+			      strcmp(bca_dio_plan_status_name(st), "unknown");
+		ok(all, "every device kind, target and plan status below its _LAST has a name");
+	}
+	is_str(bca_blkdev_kind_name(BCA_BLKDEV_LAST), "unknown", "kind past _LAST");
+	is_str(bca_crypt_target_name(BCA_TARGET_INLINECRYPT), "inlinecrypt", "target inlinecrypt");
+	ok(bca_dio_plan_status_name(BCA_DIO_PLAN_OK) == NULL, "a plan without a shortfall has no name");
 	{
 		char buf[64];
 

@@ -55,13 +55,6 @@ static const int default_cols[] = {
 	COL_DUN_BITS, COL_KEYSLOTS, COL_FILE_CRYPTO,
 };
 
-static const char *kind_name(enum bca_blkdev_kind k)
-{
-	static const char *const names[] = { "disk", "part", "dm", "loop" };
-
-	return (unsigned int)k < 4 ? names[k] : "unknown";
-}
-
 static void modes_string(const struct bca_blkdev *d, char *buf, size_t size)
 {
 	size_t len = 0;
@@ -145,7 +138,7 @@ static void fill_line(struct out *o, struct libscols_line *ln, const struct bca_
 	out_set_str(o, ln, COL_NAME, bca_blkdev_get_name(d));
 	snprintf(buf, sizeof(buf), "%u:%u", major(dev), minor(dev));
 	out_set_str(o, ln, COL_MAJMIN, buf);
-	out_set_str(o, ln, COL_KIND, kind_name(bca_blkdev_get_kind(d)));
+	out_set_str(o, ln, COL_KIND, bca_blkdev_kind_name(bca_blkdev_get_kind(d)));
 	out_set_str(o, ln, COL_TARGET, bca_blkdev_get_dm_target(d));
 	fill_loop(o, ln, d, backing, st);
 	if (passes >= 0)

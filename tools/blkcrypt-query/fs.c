@@ -48,20 +48,6 @@ static const int contents_modes[] = {
 	BCA_FSCRYPT_MODE_SM4_XTS,
 };
 
-static const char *status_name(enum bca_dio_plan_status s)
-{
-	static const char *const names[] = {
-		[BCA_DIO_PLAN_OK] = NULL,
-		[BCA_DIO_PLAN_NO_INLINECRYPT] = "no-inlinecrypt",
-		[BCA_DIO_PLAN_FS_UNSUPPORTED] = "fs-no-inline-crypt",
-		[BCA_DIO_PLAN_MODE_NO_INLINE] = "mode-no-inline",
-		[BCA_DIO_PLAN_DEVICE_NO_CONFIG] = "device-no-config",
-		[BCA_DIO_PLAN_FALLBACK_UNKNOWN] = "fallback-unknown",
-	};
-
-	return (unsigned int)s < BCA_DIO_PLAN_LAST ? names[s] : "unknown";
-}
-
 /* 1 the filesystem of path takes fscrypt policies, 0 it does not, -1 cannot tell. */
 static int policy_support(const char *path)
 {
@@ -133,7 +119,7 @@ static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mo
 		out_set_u64(o, ln, COL_DUSIZE, bca_dio_plan_get_data_unit_size(p));
 	}
 	out_set_str(o, ln, COL_REASON, !encrypt ? "no-encrypt-feature" :
-		    encrypt < 0 ? "unknown" : status_name(st));
+		    encrypt < 0 ? "unknown" : bca_dio_plan_status_name(st));
 	bca_dio_plan_free(p);
 	return 0;
 }

@@ -74,7 +74,7 @@ static uint64_t number(const char *opt, const char *arg, uint64_t min, uint64_t 
 
 static const char *target_name(const struct create_opts *o)
 {
-	return o->p.target == BCA_TARGET_CRYPT ? "crypt" : "inlinecrypt";
+	return bca_crypt_target_name(o->p.target);
 }
 
 /* The device's UUID, as snprintf: the length it needs. */
@@ -229,7 +229,7 @@ static int check_device(struct bca_ctx *ctx, struct create_opts *o)
 /* The running target must know every option: probed, never guessed from uname. */
 static int check_target(struct bca_ctx *ctx, const struct create_opts *o)
 {
-	const char *target = o->p.target == BCA_TARGET_CRYPT ? "crypt" : "inlinecrypt";
+	const char *target = target_name(o);
 	unsigned int have[3], need[3];
 	const char *why;
 	int rc = bca_dm_target_version(ctx, target, have);

@@ -95,7 +95,7 @@ static int show(struct bca_ctx *ctx, struct out *o, const char *name)
 		return -ENOMEM;
 	}
 	out_set_str(o, ln, COL_NAME, name);
-	out_set_str(o, ln, COL_TARGET, p->target == BCA_TARGET_CRYPT ? "crypt" : "inlinecrypt");
+	out_set_str(o, ln, COL_TARGET, bca_crypt_target_name(p->target));
 	out_set_str(o, ln, COL_CIPHER, p->cipher);
 	out_set_str(o, ln, COL_FLAGS, t->options);
 	if (t->key_type) {
