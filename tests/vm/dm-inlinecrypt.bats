@@ -107,25 +107,21 @@ round_trip() {
 # zone_report DEV: the zones of DEV, one line each, as blkzone prints them.
 zone_report() { blkzone report "$1" | sed 's/^ *//'; }
 
-@test "zoned: host-managed zones pass through; sequential writes round trip, fallback and hardware" {
-	local dev q wp
-	# AES-256-XTS at 4096 only: the hardware at 4096-byte sectors, fallback at 512
-	dev=$(vm_nullb_create bcaicz "AES-256-XTS:4096" 8 4096 0 16)
+@test "zoned: host-managed zones pass through; sequential writes round trip, 512 and 4096" {
+	local dev q wp opts
+	# null_blk's emulated hardware refuses zoned devices: blk-crypto-fallback
+	dev=$(vm_nullb_create bcaicz "" 0 4096 0 16)
 	[ "$(cat /sys/block/bcaicz/queue/zoned)" = host-managed ]
-	for by in inline-hw inline-fallback; do
-		if [ "$by" = inline-hw ]; then
-			set -- --sector-size 4096 --iv-large-sectors
-		else
-			set --
-		fi
+	for opts in "" "--sector-size 4096 --iv-large-sectors"; do
 		blkzone reset "$dev"
-		"$DMCI" create bca-t "$dev" --target inlinecrypt --key-file "$KEY" "$@"
+		# shellcheck disable=SC2086 # opts is a word list
+		"$DMCI" create bca-t "$dev" --target inlinecrypt --key-file "$KEY" $opts
 		q=$(dm_queue bca-t)
 		[ "$(cat "$q/zoned")" = host-managed ]
 		[ "$(cat "$q/chunk_sectors")" = 32768 ]
 		[ "$(cat "$q/nr_zones")" = 8 ]
 		run "$DMCI" status -n -r -o CRYPTO-BY bca-t
-		[ "$output" = "$by" ]
+		[ "$output" = inline-fallback ]
 		diff <(zone_report "$dev") <(zone_report /dev/mapper/bca-t)
 
 		# 2 MiB at the write pointer of zone 1: it moves on both devices
@@ -146,7 +142,6 @@ zone_report() { blkzone report "$1" | sed 's/^ *//'; }
 		"$DMCI" remove bca-t
 		assert_clean
 	done
-	[ "$(cat "$NULLB_CFG/bcaicz/crypto_programs")" -gt 0 ]
 }
 
 # raw_after NAME DEV OUT TARGET [options]: the raw first 3 MiB of DEV after

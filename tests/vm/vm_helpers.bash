@@ -102,8 +102,9 @@ vm_mount() {
 
 # vm_nullb_create NAME MODES KEYSLOTS BLOCKSIZE DISCARD [ZONE_MIB]: a
 # 128 MiB memory-backed null_blk with emulated inline-crypto hardware
-# (kernel patch 18: crypto_modes MODES, 8 DUN bytes), host-managed with
-# ZONE_MIB zones (all sequential) when given, powered on and powered off and
+# (kernel patch 18: crypto_modes MODES, 8 DUN bytes; none when MODES is
+# empty), host-managed with ZONE_MIB zones (all sequential) when given (the
+# emulated hardware refuses zoned devices), powered on and powered off and
 # removed at teardown; prints /dev/NAME (made here: the guest has no udev).
 vm_nullb_create() {
 	local d=/sys/kernel/config/nullb/$1
@@ -118,9 +119,11 @@ vm_nullb_create() {
 		echo "$6" >"$d/zone_size"
 		echo 0 >"$d/zone_nr_conv"
 	fi
-	echo "$2" >"$d/crypto_modes"
-	echo 8 >"$d/crypto_dun_bytes"
-	echo "$3" >"$d/crypto_keyslots"
+	if [[ -n "$2" ]]; then
+		echo "$2" >"$d/crypto_modes"
+		echo 8 >"$d/crypto_dun_bytes"
+		echo "$3" >"$d/crypto_keyslots"
+	fi
 	echo 1 >"$d/power"
 	vm_on_teardown "echo 0 >$d/power"
 	[[ -b /dev/$1 ]] || mknod "/dev/$1" b "$(cut -d: -f1 "/sys/block/$1/dev")" \
