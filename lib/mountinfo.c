@@ -22,9 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
-
-#include <libmount.h>
 
 #include "internal.h"
 
@@ -61,57 +58,82 @@ void bca_mounts_free(struct bca_mountinfo *mi)
 	}
 }
 
-/* One libmount entry as our mount; prefix goes before the mount point. */
-static int copy_fs(struct libmnt_fs *fs, const char *prefix, struct bca_mount *m)
+/* Undoes the kernel's octal escaping of space, tab, newline and backslash. */
+static char *unescape(const char *s)
 {
-	const char *target = mnt_fs_get_target(fs), *super = mnt_fs_get_fs_options(fs);
-	const char *vfs = mnt_fs_get_vfs_options(fs), *src = mnt_fs_get_source(fs);
-	dev_t dev = mnt_fs_get_devno(fs);
-	int id = mnt_fs_get_id(fs);
+	char *out = malloc(strlen(s) + 1), *o = out;
 
-	if (id < 0 || !target || !mnt_fs_get_fstype(fs))
-		return -BCA_ERR_PARSE;
-	m->mnt_id = (uint64_t)id;
-	m->major = major(dev);
-	m->minor = minor(dev);
-	if (*prefix) {
-		if (asprintf(&m->mountpoint, "%s%s", prefix, strcmp(target, "/") ? target : "") < 0)
-			m->mountpoint = NULL;
-	} else {
-		m->mountpoint = strdup(target);
+	if (!out)
+		return NULL;
+	while (*s) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 4;
+		} else {
+			*o++ = *s++;
+		}
 	}
-	m->fstype = strdup(mnt_fs_get_fstype(fs));
-	m->source = strdup(src ? src : "none");
-	m->mount_opts = strdup(vfs ? vfs : "");
-	m->super_opts = strdup(super ? super : "");
+	*o = '\0';
+	return out;
+}
+
+/* Parses one mountinfo line; prefix goes before the mount point. */
+static int parse_line(char *line, const char *prefix, struct bca_mount *m)
+{
+	char *save = NULL, *tok[6], *sep;
+	unsigned long long id;
+	int i;
+
+	/* fields after " - " are: fstype source super_options */
+	sep = strstr(line, " - ");
+	if (!sep)
+		return -BCA_ERR_PARSE;
+	*sep = '\0';
+	for (i = 0; i < 6; i++) {
+		tok[i] = strtok_r(i ? NULL : line, " ", &save);
+		if (!tok[i])
+			return -BCA_ERR_PARSE;
+	}
+	if (sscanf(tok[0], "%llu", &id) != 1 ||
+	    sscanf(tok[2], "%u:%u", &m->major, &m->minor) != 2)
+		return -BCA_ERR_PARSE;
+	m->mnt_id = id;
+	m->mountpoint = unescape(tok[4]);
+	if (m->mountpoint && *prefix) {
+		char *full;
+
+		if (asprintf(&full, "%s%s", prefix, strcmp(m->mountpoint, "/") ? m->mountpoint : "") < 0)
+			full = NULL;
+		free(m->mountpoint);
+		m->mountpoint = full;
+	}
+	m->mount_opts = strdup(tok[5]);
+
+	save = NULL;
+	tok[0] = strtok_r(sep + 3, " \n", &save);
+	tok[1] = strtok_r(NULL, " \n", &save);
+	tok[2] = strtok_r(NULL, " \n", &save);
+	if (!tok[0] || !tok[1])
+		return -BCA_ERR_PARSE;
+	m->fstype = strdup(tok[0]);
+	m->source = unescape(tok[1]);
+	m->super_opts = strdup(tok[2] ? tok[2] : "");
 	if (!m->mountpoint || !m->mount_opts || !m->fstype || !m->source || !m->super_opts)
 		return -ENOMEM;
 	return 0;
 }
 
-/* A line libmount cannot read is skipped, as the kernel's own tools do. */
-static int skip_bad_line(struct libmnt_table *tb, const char *filename, int line)
-{
-	(void)tb;
-	(void)filename;
-	(void)line;
-	return 1;
-}
-
 /*
  * Reads the mountinfo of process pid (0: ourselves), whose mount points are
- * shown below /proc/PID/root, where this process reaches them.  libmount
- * parses it (escapes, optional fields); the file is opened here, below the
- * sysroot, and kept open for poll().
+ * shown below /proc/PID/root, where this process reaches them.
  */
 static int mounts_load(struct bca_ctx *ctx, pid_t pid, struct bca_mountinfo **out)
 {
 	struct bca_mountinfo *mi;
-	struct libmnt_table *tb = NULL;
-	struct libmnt_iter *it = NULL;
-	struct libmnt_fs *fs;
-	char path[64], prefix[48] = "";
-	int rc = -ENOMEM, fd;
+	char *line = NULL, path[64], prefix[48] = "";
+	size_t cap = 0, alloc = 0;
+	int rc = 0, fd;
 	FILE *f;
 
 	if (pid) {
@@ -137,35 +159,31 @@ static int mounts_load(struct bca_ctx *ctx, pid_t pid, struct bca_mountinfo **ou
 	mi->pid = pid;
 	/* the same open file: a change after this read shows on it */
 	mi->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	tb = mnt_new_table();
-	it = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!tb || !it)
-		goto out;
-	mnt_table_set_parser_errcb(tb, skip_bad_line);
-	rc = mnt_table_parse_stream(tb, f, path);
-	if (rc < 0)
-		goto out;
-	mi->mounts = calloc((size_t)mnt_table_get_nents(tb) + 1, sizeof(*mi->mounts));
-	rc = -ENOMEM;
-	if (!mi->mounts)
-		goto out;
-	rc = 0;
-	while (mnt_table_next_fs(tb, it, &fs) == 0) {
-		rc = copy_fs(fs, prefix, &mi->mounts[mi->n]);
+	while (getline(&line, &cap, f) > 0) {
+		if (mi->n == alloc) {
+			size_t nalloc = alloc ? alloc * 2 : 64;
+			struct bca_mount *nm = realloc(mi->mounts, nalloc * sizeof(*nm));
+
+			if (!nm) {
+				rc = -ENOMEM;
+				break;
+			}
+			mi->mounts = nm;
+			alloc = nalloc;
+		}
+		memset(&mi->mounts[mi->n], 0, sizeof(mi->mounts[0]));
+		rc = parse_line(line, prefix, &mi->mounts[mi->n]);
 		if (rc < 0) {
 			mount_clear(&mi->mounts[mi->n]);
-			memset(&mi->mounts[mi->n], 0, sizeof(mi->mounts[0]));
 			if (rc == -ENOMEM)
 				break;
-			bca_dbg(ctx, "mountinfo: skipping an entry without id, target or type");
+			bca_dbg(ctx, "mountinfo: skipping unparsable line");
 			rc = 0;
 			continue;
 		}
 		mi->n++;
 	}
-out:
-	mnt_free_iter(it);
-	mnt_unref_table(tb);
+	free(line);
 	fclose(f);
 	if (rc < 0) {
 		bca_mounts_free(mi);
