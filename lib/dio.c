@@ -74,10 +74,20 @@ static void note_mount(struct bca_ctx *ctx, struct bca_file *f, pid_t ns_pid)
 		/* a mount of the same filesystem elsewhere is not the file's */
 		f->mountpoint = rc == 0 ? m->mountpoint : NULL;
 	}
-	d = bca_blkdev_get(ctx, makedev(st->stx_dev_major, st->stx_dev_minor), 0, &rc);
-	if (d)
-		snprintf(f->devname, sizeof(f->devname), "%s", bca_blkdev_get_name(d));
-	else if (m)
+	/* major 0: an anonymous device (tmpfs, btrfs, overlayfs), not in /sys/dev/block */
+	d = st->stx_dev_major ?
+	    bca_blkdev_get(ctx, makedev(st->stx_dev_major, st->stx_dev_minor), 0, &rc) : NULL;
+	if (d) {
+		/* no printf here: this runs once per file of a scan */
+		const char *name = bca_blkdev_get_name(d);
+		size_t len = strlen(name);
+
+		if (len < sizeof(f->devname)) {
+			memcpy(f->devname, name, len + 1);
+			return;
+		}
+	}
+	if (m)
 		snprintf(f->devname, sizeof(f->devname), "%s", m->source);
 	else
 		f->devname[0] = '\0';
