@@ -30,6 +30,12 @@ int cmd_check_dio(int argc, char **argv);
 noreturn void usage(FILE *out);
 
 /* util.c */
+/*
+ * The "<key identifier> <mountpoint>" operands of key_status and
+ * remove_key: the identifier into id and the mount point open, its fd; or
+ * fscryptctl's message and -1.
+ */
+int open_key_operands(int argc, char **argv, uint8_t id[16]);
 /* Refuses every option and drops argv[0] and "--", as fscryptctl does. */
 void handle_no_options(int *argc, char ***argv);
 /*

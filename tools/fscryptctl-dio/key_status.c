@@ -2,10 +2,7 @@
 /* fscryptctl-dio key_status: is a key present on a filesystem, and for whom. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "blkcryptadm.h"
@@ -20,17 +17,9 @@ int cmd_key_status(int argc, char **argv)
 	int fd, rc;
 
 	handle_no_options(&argc, &argv);
-	if (argc != 2) {
-		fputs("error: must specify a key identifier and a mountpoint\n", stderr);
+	fd = open_key_operands(argc, argv, id);
+	if (fd < 0)
 		return EXIT_FAILURE;
-	}
-	if (!parse_key_identifier(argv[0], id))
-		return EXIT_FAILURE;
-	fd = open(argv[1], O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);	/* a FIFO must not block */
-	if (fd < 0) {
-		fprintf(stderr, "error: opening %s: %s\n", argv[1], strerror(errno));
-		return EXIT_FAILURE;
-	}
 	rc = bca_fscrypt_key_status(fd, id, &st);
 	close(fd);
 	if (rc < 0) {

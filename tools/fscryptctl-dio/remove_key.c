@@ -2,11 +2,8 @@
 /* fscryptctl-dio remove_key: drop a key (one user's claim or all) from a filesystem. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "blkcryptadm.h"
@@ -31,17 +28,9 @@ int cmd_remove_key(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 2) {
-		fputs("error: must specify a key identifier and a mountpoint\n", stderr);
+	fd = open_key_operands(argc, argv, id);
+	if (fd < 0)
 		return EXIT_FAILURE;
-	}
-	if (!parse_key_identifier(argv[0], id))
-		return EXIT_FAILURE;
-	fd = open(argv[1], O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);	/* a FIFO must not block */
-	if (fd < 0) {
-		fprintf(stderr, "error: opening %s: %s\n", argv[1], strerror(errno));
-		return EXIT_FAILURE;
-	}
 	rc = bca_fscrypt_remove_key(fd, id, flags, &removal);
 	close(fd);
 	if (rc < 0) {

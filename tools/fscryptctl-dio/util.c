@@ -82,6 +82,22 @@ void compat_long_options(int argc, char **argv, const struct option *opts, size_
 	}
 }
 
+int open_key_operands(int argc, char **argv, uint8_t id[16])
+{
+	int fd;
+
+	if (argc != 2) {
+		fputs("error: must specify a key identifier and a mountpoint\n", stderr);
+		return -1;
+	}
+	if (!parse_key_identifier(argv[0], id))
+		return -1;
+	fd = open(argv[1], O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);	/* a FIFO must not block */
+	if (fd < 0)
+		fprintf(stderr, "error: opening %s: %s\n", argv[1], strerror(errno));
+	return fd;
+}
+
 const char *describe_fscrypt_error(int err)
 {
 	switch (err) {
