@@ -59,11 +59,11 @@ struct bca_blkdev {
 };
 
 /* The device's sysfs directory below the sysroot, as a descriptor. */
-static int open_dev_dir(struct bca_ctx *ctx, const struct bca_blkdev *d)
+static int open_dev_dir(struct bca_ctx *ctx, dev_t devno)
 {
 	char path[64];
 
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", d->major, d->minor);
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", major(devno), minor(devno));
 	return bca_sys_open_dir(ctx, path);
 }
 
@@ -321,7 +321,7 @@ struct bca_blkdev *bca_blkdev_get(struct bca_ctx *ctx, dev_t devno, unsigned int
 	*err = 0;
 	if (d && (d->have & want) == want)
 		return d;
-	dirfd = open_dev_dir(ctx, &(struct bca_blkdev){ .major = major(devno), .minor = minor(devno) });
+	dirfd = open_dev_dir(ctx, devno);
 	if (dirfd < 0) {
 		*err = dirfd == -ENOENT ? -ENODEV : dirfd;
 		return NULL;

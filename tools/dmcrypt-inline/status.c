@@ -48,6 +48,12 @@ static const int default_cols[] = {
 	COL_BACKING_SIZE, COL_SECTORS, COL_SECTOR_SIZE, COL_PASSTHROUGH, COL_CRYPTO_BY, COL_MANAGED,
 };
 
+/* The table's encryption sector size: no sector_size option is 512. */
+static uint32_t sector_size(const struct bca_crypt_params *p)
+{
+	return p->sector_size ? p->sector_size : 512;
+}
+
 /*
  * dm-inlinecrypt's bios carry a blk-crypto context to the backing device:
  * its profile does the work when it has AES-256-XTS at the sector size,
@@ -57,8 +63,7 @@ static const char *crypto_by(const struct bca_crypt_params *p, const struct bca_
 {
 	if (p->target != BCA_TARGET_INLINECRYPT)
 		return "dm-crypt";
-	return bca_crypto_impl_name(bca_blkdev_crypto_for(lower, "AES-256-XTS",
-							  p->sector_size ? p->sector_size : 512));
+	return bca_crypto_impl_name(bca_blkdev_crypto_for(lower, "AES-256-XTS", sector_size(p)));
 }
 
 /* What libblkid says of the backing device (it is held by dm: no O_EXCL). */
@@ -117,7 +122,7 @@ static int show(struct bca_ctx *ctx, struct out *o, const char *name)
 	}
 	out_set_u64(o, ln, COL_OFFSET, p->offset);
 	out_set_u64(o, ln, COL_SECTORS, p->size);
-	out_set_u64(o, ln, COL_SECTOR_SIZE, p->sector_size ? p->sector_size : 512);
+	out_set_u64(o, ln, COL_SECTOR_SIZE, sector_size(p));
 	if (bca_blkdev_query_devno(ctx, devno, &dev) == 0) {
 		out_set_str(o, ln, COL_PROFILE, bca_blkdev_has_crypto_profile(dev) ? "passthrough" : "none");
 		bca_blkdev_free(dev);
