@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Optional libraries, loaded when first needed.  libdevmapper (with the
- * libselinux, libpcre2, libudev and libm it pulls in) and zlib are needed
- * only for device-mapper work and for reading /proc/config.gz, yet linking
- * them made every start of every tool load them: about half a millisecond,
- * a third of a one-file "blkcrypt-query file".  Each table of symbols is
+ * libselinux, libpcre2, libudev and libm it pulls in), zlib and libkeyutils
+ * are needed only for device-mapper work, for reading /proc/config.gz and
+ * for keyring keys, yet linking them made every start of every tool load
+ * them: about half a millisecond, a third of a one-file "blkcrypt-query
+ * file" (each shared object mapped costs about 0.1 ms here).  Each table of symbols is
  * resolved once per process, all or nothing, as systemd does for its
  * optional dependencies.
  */
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <pthread.h>
 
+#include <keyutils.h>
 #include <libdevmapper.h>
 #include <zlib.h>
 
@@ -55,10 +57,12 @@ static void dlib_load(struct dlib *l)
 #define X(sym) #sym,
 static const char *const dm_names[] = { BCA_DM_SYMBOLS(X) };
 static const char *const z_names[] = { BCA_Z_SYMBOLS(X) };
+static const char *const keyutils_names[] = { BCA_KEYUTILS_SYMBOLS(X) };
 #undef X
 
 struct bca_dm_syms bca_dm_syms;
 struct bca_z_syms bca_z_syms;
+struct bca_keyutils_syms bca_keyutils_syms;
 
 static struct dlib dm_lib = {
 	.soname = BCA_DEVMAPPER_SONAME, .names = dm_names, .ptrs = (void **)&bca_dm_syms,
@@ -68,14 +72,22 @@ static struct dlib z_lib = {
 	.soname = BCA_ZLIB_SONAME, .names = z_names, .ptrs = (void **)&bca_z_syms,
 	.n = BCA_ARRAY_SIZE(z_names), .once = PTHREAD_ONCE_INIT,
 };
+static struct dlib keyutils_lib = {
+	.soname = BCA_KEYUTILS_SONAME, .names = keyutils_names,
+	.ptrs = (void **)&bca_keyutils_syms, .n = BCA_ARRAY_SIZE(keyutils_names),
+	.once = PTHREAD_ONCE_INIT,
+};
 
 _Static_assert(sizeof(bca_dm_syms) == sizeof(dm_names) / sizeof(dm_names[0]) * sizeof(void *),
 	       "one pointer per libdevmapper symbol");
 _Static_assert(sizeof(bca_z_syms) == sizeof(z_names) / sizeof(z_names[0]) * sizeof(void *),
 	       "one pointer per zlib symbol");
+_Static_assert(sizeof(bca_keyutils_syms) == BCA_ARRAY_SIZE(keyutils_names) * sizeof(void *),
+	       "one pointer per libkeyutils symbol");
 
 static void load_dm(void) { dlib_load(&dm_lib); }
 static void load_z(void) { dlib_load(&z_lib); }
+static void load_keyutils(void) { dlib_load(&keyutils_lib); }
 
 static int dlib_need(struct bca_ctx *ctx, struct dlib *l, void (*load)(void))
 {
@@ -93,4 +105,9 @@ int bca_dm_lib_load(struct bca_ctx *ctx)
 int bca_z_lib_load(struct bca_ctx *ctx)
 {
 	return dlib_need(ctx, &z_lib, load_z);
+}
+
+int bca_keyutils_lib_load(struct bca_ctx *ctx)
+{
+	return dlib_need(ctx, &keyutils_lib, load_keyutils);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The libdevmapper and zlib functions the library calls, through pointers
- * that dlib.c fills when the library is first needed.  Include this after
- * <libdevmapper.h> or <zlib.h>: each name becomes its pointer.
+ * The libdevmapper, zlib and libkeyutils functions the library calls,
+ * through pointers that dlib.c fills when the library is first needed.
+ * Include this after <libdevmapper.h>, <zlib.h> or <keyutils.h>: each name
+ * becomes its pointer.
  */
 #ifndef BCA_DLIB_H
 #define BCA_DLIB_H
@@ -16,6 +17,8 @@
 	X(dm_log_with_errno_init)
 
 #define BCA_Z_SYMBOLS(X) X(gzdopen) X(gzgets) X(gzclose)
+
+#define BCA_KEYUTILS_SYMBOLS(X) X(add_key) X(keyctl_search) X(keyctl_link) X(keyctl_invalidate)
 
 #ifdef LIB_DEVICE_MAPPER_H
 #define X(sym) __typeof__(&sym) sym;
@@ -31,10 +34,18 @@ struct bca_z_syms { BCA_Z_SYMBOLS(X) };
 extern struct bca_z_syms bca_z_syms;
 #endif
 
+#ifdef KEYUTILS_H
+#define X(sym) __typeof__(&sym) sym;
+struct bca_keyutils_syms { BCA_KEYUTILS_SYMBOLS(X) };
+#undef X
+extern struct bca_keyutils_syms bca_keyutils_syms;
+#endif
+
 struct bca_ctx;
 /* Loads the library once per process: 0, or -ELIBACC/-ELIBBAD (logged). */
 int bca_dm_lib_load(struct bca_ctx *ctx);
 int bca_z_lib_load(struct bca_ctx *ctx);
+int bca_keyutils_lib_load(struct bca_ctx *ctx);
 
 /* Past this point, calls go through the pointers. */
 #ifndef BCA_DLIB_IMPL
@@ -64,6 +75,12 @@ int bca_z_lib_load(struct bca_ctx *ctx);
 #define gzdopen (bca_z_syms.gzdopen)
 #define gzgets (bca_z_syms.gzgets)
 #define gzclose (bca_z_syms.gzclose)
+#endif
+#ifdef KEYUTILS_H
+#define add_key (bca_keyutils_syms.add_key)
+#define keyctl_search (bca_keyutils_syms.keyctl_search)
+#define keyctl_link (bca_keyutils_syms.keyctl_link)
+#define keyctl_invalidate (bca_keyutils_syms.keyctl_invalidate)
 #endif
 #endif
 

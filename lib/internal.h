@@ -83,11 +83,13 @@ int bca_statx(int dirfd, const char *path, int at_flags, unsigned int mask,
 struct bca_mount {
 	uint64_t mnt_id;
 	unsigned int major, minor;
-	char *mountpoint;
-	char *fstype;
-	char *source;
-	char *mount_opts;	/* per-mount options */
-	char *super_opts;	/* superblock options: inlinecrypt, data=journal */
+	/* libmount's strings, as long as its table lives (the context's) */
+	const char *mountpoint;
+	const char *fstype;
+	const char *source;
+	const char *mount_opts;	/* per-mount options */
+	const char *super_opts;	/* superblock options: inlinecrypt, data=journal */
+	char *prefixed;		/* mountpoint below /proc/PID/root, ours */
 };
 /*
  * Finds the mount of the file statx st describes; the result lives as long
@@ -101,7 +103,10 @@ int bca_mount_of(struct bca_ctx *ctx, const struct bca_statx *st, pid_t ns_pid,
 /* The process whose root path starts with (/proc/PID/root...), else 0. */
 pid_t bca_mount_ns_pid(const char *path);
 void bca_mounts_free(struct bca_mountinfo *mi);
-/* Whether comma-separated option list opts holds opt (or opt=...). */
+/*
+ * Whether comma-separated option list opts holds opt (or opt=...); *value
+ * is its value up to the next comma (not NUL-terminated), NULL for none.
+ */
 bool bca_opt_has(const char *opts, const char *opt, const char **value);
 
 /* dio.c */

@@ -13,6 +13,7 @@
 #include <keyutils.h>
 
 #include "internal.h"
+#include "dlib.h"
 
 /*
  * dm-crypt looks the key up with request_key() in the loading process's
@@ -29,6 +30,9 @@ BCA_EXPORT int bca_keyring_add_logon(struct bca_ctx *ctx, const char *desc,
 	if (!desc || !key || !size)
 		return -EINVAL;
 	rc = bca_fault("key-add");
+	if (rc < 0)
+		return rc;
+	rc = bca_keyutils_lib_load(ctx);
 	if (rc < 0)
 		return rc;
 	id = add_key("logon", desc, key, size, KEY_SPEC_USER_KEYRING);
@@ -51,8 +55,12 @@ BCA_EXPORT int bca_keyring_add_logon(struct bca_ctx *ctx, const char *desc,
 /* Invalidates (removes from every keyring) the logon key DESC. -ENOKEY if none. */
 BCA_EXPORT int bca_keyring_remove_logon(struct bca_ctx *ctx, const char *desc)
 {
-	key_serial_t id = keyctl_search(KEY_SPEC_USER_KEYRING, "logon", desc, 0);
+	key_serial_t id;
+	int rc = bca_keyutils_lib_load(ctx);
 
+	if (rc < 0)
+		return rc;
+	id = keyctl_search(KEY_SPEC_USER_KEYRING, "logon", desc, 0);
 	if (id < 0)
 		return -errno;
 	if (keyctl_invalidate(id) < 0)
@@ -63,8 +71,12 @@ BCA_EXPORT int bca_keyring_remove_logon(struct bca_ctx *ctx, const char *desc)
 
 BCA_EXPORT int bca_keyring_find_logon(const char *desc)
 {
-	key_serial_t id = keyctl_search(KEY_SPEC_SESSION_KEYRING, "logon", desc, 0);
+	key_serial_t id;
+	int rc = bca_keyutils_lib_load(NULL);
 
+	if (rc < 0)
+		return rc;
+	id = keyctl_search(KEY_SPEC_SESSION_KEYRING, "logon", desc, 0);
 	if (id < 0)
 		id = keyctl_search(KEY_SPEC_USER_KEYRING, "logon", desc, 0);
 	return id < 0 ? -errno : 0;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * /proc/self/mountinfo, parsed once per context and looked up by mount id
- * (statx STATX_MNT_ID), so that a recursive scan of a million files reads
- * it once.  The superblock options are what tell whether inlinecrypt is
+ * /proc/self/mountinfo, parsed by libmount once per context and looked up
+ * by mount id (statx STATX_MNT_ID), so that a recursive scan of a million
+ * files reads it once.  The superblock options are what tell whether inlinecrypt is
  * really in effect: a kernel without blk-crypto drops it silently.
  *
  * A file may sit on a mount of another mount namespace (a container's
@@ -22,11 +22,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
+
+#include <libmount.h>
 
 #include "internal.h"
 
 struct bca_mountinfo {
-	struct bca_mount *mounts;
+	struct libmnt_table *tb;	/* libmount's parse: it owns the strings */
+	struct bca_mount *mounts;	/* a view of each of its entries */
 	size_t n;
 	pid_t pid;		/* whose mountinfo: 0 for our own */
 	int fd;			/* it, open for poll(), see changed() */
@@ -34,106 +38,94 @@ struct bca_mountinfo {
 	struct bca_mountinfo *older;
 };
 
-static void mount_clear(struct bca_mount *m)
-{
-	free(m->mountpoint);
-	free(m->fstype);
-	free(m->source);
-	free(m->mount_opts);
-	free(m->super_opts);
-}
-
 void bca_mounts_free(struct bca_mountinfo *mi)
 {
 	while (mi) {
 		struct bca_mountinfo *older = mi->older;
 
 		for (size_t i = 0; i < mi->n; i++)
-			mount_clear(&mi->mounts[i]);
+			free(mi->mounts[i].prefixed);
 		if (mi->fd >= 0)
 			close(mi->fd);
 		free(mi->mounts);
+		mnt_unref_table(mi->tb);
 		free(mi);
 		mi = older;
 	}
 }
 
-/* Undoes the kernel's octal escaping of space, tab, newline and backslash. */
-static char *unescape(const char *s)
+/*
+ * Our view of one libmount entry; prefix goes before the mount point.
+ * libmount has undone the kernel's escaping; an entry without an id, a
+ * mount point or a type (not a mountinfo line) is no mount of ours.
+ */
+static int view_fs(struct libmnt_fs *fs, const char *prefix, struct bca_mount *m)
 {
-	char *out = malloc(strlen(s) + 1), *o = out;
+	const char *target = mnt_fs_get_target(fs), *source = mnt_fs_get_source(fs);
+	const char *vfs = mnt_fs_get_vfs_options(fs), *super = mnt_fs_get_fs_options(fs);
+	dev_t dev = mnt_fs_get_devno(fs);
+	int id = mnt_fs_get_id(fs);
 
-	if (!out)
-		return NULL;
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-			s += 4;
-		} else {
-			*o++ = *s++;
+	if (id < 0 || !target || !mnt_fs_get_fstype(fs))
+		return -BCA_ERR_PARSE;
+	m->mnt_id = (uint64_t)id;
+	m->major = major(dev);
+	m->minor = minor(dev);
+	m->fstype = mnt_fs_get_fstype(fs);
+	m->source = source ? source : "none";
+	m->mount_opts = vfs ? vfs : "";
+	m->super_opts = super ? super : "";
+	m->mountpoint = target;
+	if (*prefix) {
+		if (asprintf(&m->prefixed, "%s%s", prefix, strcmp(target, "/") ? target : "") < 0) {
+			m->prefixed = NULL;
+			return -ENOMEM;
 		}
+		m->mountpoint = m->prefixed;
 	}
-	*o = '\0';
-	return out;
+	return 0;
 }
 
-/* Parses one mountinfo line; prefix goes before the mount point. */
-static int parse_line(char *line, const char *prefix, struct bca_mount *m)
+/* A line libmount cannot read is skipped, as findmnt(8) does: 1 goes on. */
+static int skip_bad_line(struct libmnt_table *tb, const char *filename, int line)
 {
-	char *save = NULL, *tok[6], *sep;
-	unsigned long long id;
-	int i;
+	struct bca_ctx *ctx = mnt_table_get_userdata(tb);
 
-	/* fields after " - " are: fstype source super_options */
-	sep = strstr(line, " - ");
-	if (!sep)
-		return -BCA_ERR_PARSE;
-	*sep = '\0';
-	for (i = 0; i < 6; i++) {
-		tok[i] = strtok_r(i ? NULL : line, " ", &save);
-		if (!tok[i])
-			return -BCA_ERR_PARSE;
+	bca_dbg(ctx, "%s: line %d: skipped, not a mountinfo line", filename, line);
+	return 1;
+}
+
+/* libmount's parse of process pid's mountinfo, read from f; NULL when out of memory. */
+static struct libmnt_table *parse(struct bca_ctx *ctx, FILE *f, const char *path, int *rc)
+{
+	struct libmnt_table *tb = mnt_new_table();
+
+	*rc = -ENOMEM;
+	if (!tb)
+		return NULL;
+	mnt_table_set_userdata(tb, ctx);
+	mnt_table_set_parser_errcb(tb, skip_bad_line);
+	*rc = mnt_table_parse_stream(tb, f, path);
+	if (*rc < 0) {
+		mnt_unref_table(tb);
+		return NULL;
 	}
-	if (sscanf(tok[0], "%llu", &id) != 1 ||
-	    sscanf(tok[2], "%u:%u", &m->major, &m->minor) != 2)
-		return -BCA_ERR_PARSE;
-	m->mnt_id = id;
-	m->mountpoint = unescape(tok[4]);
-	if (m->mountpoint && *prefix) {
-		char *full;
-
-		if (asprintf(&full, "%s%s", prefix, strcmp(m->mountpoint, "/") ? m->mountpoint : "") < 0)
-			full = NULL;
-		free(m->mountpoint);
-		m->mountpoint = full;
-	}
-	m->mount_opts = strdup(tok[5]);
-
-	save = NULL;
-	tok[0] = strtok_r(sep + 3, " \n", &save);
-	tok[1] = strtok_r(NULL, " \n", &save);
-	tok[2] = strtok_r(NULL, " \n", &save);
-	if (!tok[0] || !tok[1])
-		return -BCA_ERR_PARSE;
-	m->fstype = strdup(tok[0]);
-	m->source = unescape(tok[1]);
-	m->super_opts = strdup(tok[2] ? tok[2] : "");
-	if (!m->mountpoint || !m->mount_opts || !m->fstype || !m->source || !m->super_opts)
-		return -ENOMEM;
-	return 0;
+	return tb;
 }
 
 /*
  * Reads the mountinfo of process pid (0: ourselves), whose mount points are
- * shown below /proc/PID/root, where this process reaches them.
+ * shown below /proc/PID/root, where this process reaches them.  The file
+ * is opened here, below the sysroot, and kept open for poll(); libmount
+ * parses it.
  */
 static int mounts_load(struct bca_ctx *ctx, pid_t pid, struct bca_mountinfo **out)
 {
 	struct bca_mountinfo *mi;
-	char *line = NULL, path[64], prefix[48] = "";
-	size_t cap = 0, alloc = 0;
-	int rc = 0, fd;
+	struct libmnt_iter *it = NULL;
+	struct libmnt_fs *fs;
+	char path[64], prefix[48] = "";
+	int rc, fd;
 	FILE *f;
 
 	if (pid) {
@@ -159,32 +151,29 @@ static int mounts_load(struct bca_ctx *ctx, pid_t pid, struct bca_mountinfo **ou
 	mi->pid = pid;
 	/* the same open file: a change after this read shows on it */
 	mi->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	while (getline(&line, &cap, f) > 0) {
-		if (mi->n == alloc) {
-			size_t nalloc = alloc ? alloc * 2 : 64;
-			struct bca_mount *nm = realloc(mi->mounts, nalloc * sizeof(*nm));
-
-			if (!nm) {
-				rc = -ENOMEM;
-				break;
-			}
-			mi->mounts = nm;
-			alloc = nalloc;
-		}
-		memset(&mi->mounts[mi->n], 0, sizeof(mi->mounts[0]));
-		rc = parse_line(line, prefix, &mi->mounts[mi->n]);
-		if (rc < 0) {
-			mount_clear(&mi->mounts[mi->n]);
+	mi->tb = parse(ctx, f, path, &rc);
+	fclose(f);
+	if (mi->tb) {
+		rc = -ENOMEM;
+		it = mnt_new_iter(MNT_ITER_FORWARD);
+		mi->mounts = calloc((size_t)mnt_table_get_nents(mi->tb) + 1, sizeof(*mi->mounts));
+	}
+	if (it && mi->mounts) {
+		rc = 0;
+		while (mnt_table_next_fs(mi->tb, it, &fs) == 0) {
+			rc = view_fs(fs, prefix, &mi->mounts[mi->n]);
 			if (rc == -ENOMEM)
 				break;
-			bca_dbg(ctx, "mountinfo: skipping unparsable line");
-			rc = 0;
-			continue;
+			if (rc < 0) {
+				bca_dbg(ctx, "%s: skipping an entry without id, mount point or type", path);
+				memset(&mi->mounts[mi->n], 0, sizeof(mi->mounts[0]));
+				rc = 0;
+				continue;
+			}
+			mi->n++;
 		}
-		mi->n++;
 	}
-	free(line);
-	fclose(f);
+	mnt_free_iter(it);
 	if (rc < 0) {
 		bca_mounts_free(mi);
 		return rc;
@@ -337,20 +326,15 @@ int bca_mount_of(struct bca_ctx *ctx, const struct bca_statx *st, pid_t pid,
 	return 1;
 }
 
+/* libmount's reading of option strings: quotes, "name" and "name=value". */
 bool bca_opt_has(const char *opts, const char *opt, const char **value)
 {
-	size_t len = strlen(opt);
-	const char *p = opts;
+	char *val = NULL;
+	size_t size = 0;
 
-	while (p && *p) {
-		if (!strncmp(p, opt, len) && (p[len] == ',' || p[len] == '\0' || p[len] == '=')) {
-			if (value)
-				*value = p[len] == '=' ? p + len + 1 : NULL;
-			return true;
-		}
-		p = strchr(p, ',');
-		if (p)
-			p++;
-	}
-	return false;
+	if (!opts || mnt_optstr_get_option(opts, opt, &val, &size) != 0)
+		return false;
+	if (value)
+		*value = size ? val : NULL;
+	return true;
 }

@@ -424,3 +424,12 @@ dm-2
 	run "$BLKCRYPT_QUERY" --help
 	[[ $output == *"--debug"* ]]
 }
+
+@test "a one-file query maps no libdevmapper, zlib or libkeyutils: dlopen()ed when first needed" {
+	run --separate-stderr env LD_DEBUG=files "$BLKCRYPT_QUERY" file "$TMP/plain"
+	[ "$status" -eq 0 ]
+	# the loader's trace works: the linked libraries are in it
+	[[ "$stderr" == *"file=libmount.so."*"needed by"*"libblkcryptadm.so"* ]]
+	[[ "$stderr" == *"file=libsmartcols.so."* ]]
+	! grep -E 'file=(libdevmapper|libz|libkeyutils)\.so' <<<"$stderr"
+}

@@ -17,7 +17,7 @@ int main(void)
 	struct bca_ctx *ctx;
 	struct bca_statx st = { .stx_mask = STATX_MNT_ID };
 
-	plan(31);
+	plan(36);
 	if (make_sysroot("inlinecrypt", root, sizeof(root)) < 0) {
 		printf("Bail out! cannot build the recorded sysroot\n");
 		return 1;
@@ -38,6 +38,14 @@ int main(void)
 	ok(bca_opt_has(m->super_opts, "data", &val) && val && !strncmp(val, "journal", 7),
 	   "data=journal value");
 	ok(!bca_opt_has("rw,inlinecryptx", "inlinecrypt", NULL), "option prefix does not match");
+	ok(bca_opt_has("rw,inlinecrypt", "inlinecrypt", &val) && !val, "no value: NULL");
+	/* after a line that is not one: skipped, the rest still read */
+	st.stx_mnt_id = 63;
+	is_int(bca_mount_of(ctx, &st, 0, &m), 0, "mount 63 found after an unparsable line");
+	is_str(m->mountpoint, "/mnt/ctx", "its mount point");
+	/* a quoted value (an SELinux context) is one option, commas and all */
+	ok(!bca_opt_has(m->super_opts, "inlinecrypt", NULL), "inlinecrypt inside a quoted value is none");
+	ok(!bca_opt_has(m->super_opts, "c2\"", NULL), "nor is the part after a quoted comma");
 	st.stx_mnt_id = 999;
 	is_int(bca_mount_of(ctx, &st, 0, &m), -ENOENT, "unknown mount id");
 	is_int(bca_mount_of(ctx, &st, 0, &m), -ENOENT, "unknown mount id, again");
