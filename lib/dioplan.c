@@ -140,9 +140,6 @@ BCA_EXPORT int bca_dio_plan_new(struct bca_ctx *ctx, int dirfd, const char *path
 {
 	struct bca_statx stx;
 	const struct bca_mount *m;
-	struct bca_dio_plan *p;
-	const struct bca_blkdev *d;
-	const char *mode_name;
 	int rc;
 
 	rc = bca_statx(dirfd, path, 0, STATX_BASIC_STATS | STATX_MNT_ID, &stx);
@@ -153,6 +150,17 @@ BCA_EXPORT int bca_dio_plan_new(struct bca_ctx *ctx, int dirfd, const char *path
 	rc = bca_mount_of(ctx, &stx, bca_mount_ns_pid(path), &m);
 	if (rc < 0)
 		return rc;
+	return bca_dio_plan_for_mount(ctx, m, stx.stx_blksize, contents_mode, out);
+}
+
+int bca_dio_plan_for_mount(struct bca_ctx *ctx, const struct bca_mount *m, uint32_t block_size,
+			   int contents_mode, struct bca_dio_plan **out)
+{
+	struct bca_dio_plan *p;
+	const struct bca_blkdev *d;
+	const char *mode_name;
+	int rc;
+
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -165,7 +173,7 @@ BCA_EXPORT int bca_dio_plan_new(struct bca_ctx *ctx, int dirfd, const char *path
 	}
 	d = bca_blkdev_get(ctx, makedev(m->major, m->minor), 0, &rc);
 	snprintf(p->devname, sizeof(p->devname), "%s", d ? bca_blkdev_get_name(d) : m->source);
-	p->block_size = stx.stx_blksize;
+	p->block_size = block_size;
 	plan_fallback(p);
 	*out = p;
 

@@ -109,6 +109,15 @@ void bca_mounts_free(struct bca_mountinfo *mi);
  */
 bool bca_opt_has(const char *opts, const char *opt, const char **value);
 
+/* dioplan.c */
+/*
+ * bca_dio_plan_new() for a directory on mount m whose files have
+ * block_size-byte blocks: everything after the statx, so that recorded
+ * mounts and devices can be planned for on any host.
+ */
+int bca_dio_plan_for_mount(struct bca_ctx *ctx, const struct bca_mount *m, uint32_t block_size,
+			   int contents_mode, struct bca_dio_plan **out);
+
 /* dio.c */
 const struct bca_statx *bca_file_statx(const struct bca_file *f);
 /*
