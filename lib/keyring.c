@@ -15,6 +15,18 @@
 #include "internal.h"
 #include "dlib.h"
 
+/* The logon key desc in keyring ring, libkeyutils loaded first: its serial, or -errno. */
+static key_serial_t search(struct bca_ctx *ctx, key_serial_t ring, const char *desc)
+{
+	int rc = bca_keyutils_lib_load(ctx);
+	long id;
+
+	if (rc < 0)
+		return rc;
+	id = keyctl_search(ring, "logon", desc, 0);
+	return id < 0 ? -errno : (key_serial_t)id;
+}
+
 /*
  * dm-crypt looks the key up with request_key() in the loading process's
  * keyrings; the user keyring outlives this process (the device needs the
@@ -38,7 +50,7 @@ BCA_EXPORT int bca_keyring_add_logon(struct bca_ctx *ctx, const char *desc,
 	id = add_key("logon", desc, key, size, KEY_SPEC_USER_KEYRING);
 	if (id < 0)
 		return -errno;
-	if (keyctl_search(KEY_SPEC_SESSION_KEYRING, "logon", desc, 0) < 0) {
+	if (search(ctx, KEY_SPEC_SESSION_KEYRING, desc) < 0) {
 		bca_dbg(ctx, "linking the user keyring into the session keyring");
 		if (keyctl_link(KEY_SPEC_USER_KEYRING, KEY_SPEC_SESSION_KEYRING) < 0) {
 			int err = -errno;
@@ -55,14 +67,10 @@ BCA_EXPORT int bca_keyring_add_logon(struct bca_ctx *ctx, const char *desc,
 /* Invalidates (removes from every keyring) the logon key DESC. -ENOKEY if none. */
 BCA_EXPORT int bca_keyring_remove_logon(struct bca_ctx *ctx, const char *desc)
 {
-	key_serial_t id;
-	int rc = bca_keyutils_lib_load(ctx);
+	key_serial_t id = search(ctx, KEY_SPEC_USER_KEYRING, desc);
 
-	if (rc < 0)
-		return rc;
-	id = keyctl_search(KEY_SPEC_USER_KEYRING, "logon", desc, 0);
 	if (id < 0)
-		return -errno;
+		return id;
 	if (keyctl_invalidate(id) < 0)
 		return -errno;
 	bca_dbg(ctx, "removed logon key %s", desc);
@@ -71,13 +79,9 @@ BCA_EXPORT int bca_keyring_remove_logon(struct bca_ctx *ctx, const char *desc)
 
 BCA_EXPORT int bca_keyring_find_logon(const char *desc)
 {
-	key_serial_t id;
-	int rc = bca_keyutils_lib_load(NULL);
+	key_serial_t id = search(NULL, KEY_SPEC_SESSION_KEYRING, desc);
 
-	if (rc < 0)
-		return rc;
-	id = keyctl_search(KEY_SPEC_SESSION_KEYRING, "logon", desc, 0);
 	if (id < 0)
-		id = keyctl_search(KEY_SPEC_USER_KEYRING, "logon", desc, 0);
-	return id < 0 ? -errno : 0;
+		id = search(NULL, KEY_SPEC_USER_KEYRING, desc);
+	return id < 0 ? id : 0;
 }
