@@ -744,7 +744,11 @@ int bca_keyring_add_logon(struct bca_ctx *ctx, const char *desc, const void *key
 			  size_t size, int32_t *serial);
 /* Removes the logon key DESC from every keyring; -ENOKEY when there is none. */
 int bca_keyring_remove_logon(struct bca_ctx *ctx, const char *desc);
-/* 0 when a logon key DESC is reachable, else -ENOKEY. */
+/*
+ * 0 when a logon key DESC is reachable from this process, -ENOKEY when it
+ * is not, another -errno when the keyrings cannot be asked (-ELIBACC when
+ * libkeyutils cannot be loaded; -EKEYREVOKED, -EKEYEXPIRED, -EACCES).
+ */
 int bca_keyring_find_logon(const char *desc);
 
 /* ------------------------------------------------------------------ */

@@ -231,6 +231,32 @@ fault_injection_built() {
 	! keyctl search @u logon dmcrypt-inline:bca-t >/dev/null 2>&1
 }
 
+@test "a keyring that cannot be asked is an error, not a missing key; status leaves KEY-PRESENT empty" {
+	# a libkeyutils.so.1 that dlopen() refuses: the keyrings cannot be asked
+	mkdir "$BATS_TEST_TMPDIR/lib"
+	: >"$BATS_TEST_TMPDIR/lib/libkeyutils.so.1"
+	local path="$BATS_TEST_TMPDIR/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+	run --separate-stderr env LD_LIBRARY_PATH="$path" \
+		"$DMCI" create bca-t "$DISK" --key-desc dmcrypt-inline:nosuch
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "dmcrypt-inline: dmcrypt-inline:nosuch: looking up the key: "* ]]
+	[[ "$stderr" != *"no such logon key"* ]]
+	run --separate-stderr env LD_LIBRARY_PATH="$path" \
+		"$DMCI" create bca-t "$DISK" --key-file "$KEY"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "dmcrypt-inline: dmcrypt-inline:bca-t: looking up the key: "* ]]
+	assert_clean
+
+	"$DMCI" create bca-t "$DISK" --key-file "$KEY"
+	run "$DMCI" status -J -o NAME,KEY-PRESENT bca-t
+	[ "$(jq -c '.devices[0]."key-present"' <<<"$output")" = true ]
+	run env LD_LIBRARY_PATH="$path" "$DMCI" status -J -o NAME,KEY-PRESENT bca-t
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '.devices[0]."key-present"' <<<"$output")" = null ]
+	"$DMCI" remove bca-t
+	assert_clean
+}
+
 @test "every step that fails after the first leaves no device and no key (fault injection)" {
 	fault_injection_built || skip "configure --enable-fault-injection"
 	local step

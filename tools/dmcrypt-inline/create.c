@@ -331,16 +331,26 @@ int cmd_create(int argc, char **argv)
 		goto out;
 	}
 	if (o.key_desc) {
-		if (bca_keyring_find_logon(o.key_desc) < 0) {
+		rc = bca_keyring_find_logon(o.key_desc);
+		if (rc == -ENOKEY) {
 			cli_warnx("%s: no such logon key in the keyring", o.key_desc);
+			goto out;
+		}
+		if (rc < 0) {
+			cli_warnx("%s: looking up the key: %s", o.key_desc, bca_strerror(rc));
 			goto out;
 		}
 	} else {
 		key = read_key(&o);
 		if (!key)
 			goto out;
-		if (bca_keyring_find_logon(desc) == 0) {
+		rc = bca_keyring_find_logon(desc);
+		if (rc == 0) {
 			cli_warnx("%s: a logon key of that description exists already", desc);
+			goto out;
+		}
+		if (rc != -ENOKEY) {
+			cli_warnx("%s: looking up the key: %s", desc, bca_strerror(rc));
 			goto out;
 		}
 		rc = bca_keyring_add_logon(ctx, desc, bca_secret_get_data(key),

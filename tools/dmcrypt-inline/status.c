@@ -106,8 +106,13 @@ static int show(struct bca_ctx *ctx, struct out *o, const char *name)
 	if (t->key_type) {
 		snprintf(buf, sizeof(buf), "keyring:%s:%s", t->key_type, p->key_desc);
 		out_set_str(o, ln, COL_KEY, buf);
-		if (!strcmp(t->key_type, "logon"))
-			out_set_bool(o, ln, COL_KEY_PRESENT, bca_keyring_find_logon(p->key_desc) == 0);
+		/* Left empty when the keyring cannot be asked: no evidence either way. */
+		if (!strcmp(t->key_type, "logon")) {
+			int found = bca_keyring_find_logon(p->key_desc);
+
+			if (found == 0 || found == -ENOKEY)
+				out_set_bool(o, ln, COL_KEY_PRESENT, found == 0);
+		}
 	} else {
 		out_set_str(o, ln, COL_KEY, "table");
 	}
