@@ -71,6 +71,7 @@ enum bca_error {
 	BCA_ERR_BASE = 4096,
 	BCA_ERR_PARSE,		/* a kernel file had an unexpected format */
 	BCA_ERR_KERNEL_TOO_OLD,	/* the running kernel lacks a needed interface */
+	BCA_ERR_KEY_UNREACHABLE, /* a key only in a keyring the kernel's lookup does not search */
 	BCA_ERR_LAST
 };
 
@@ -647,7 +648,7 @@ enum {
  * in the kernel keyring, referenced by description: tables never carry key
  * bytes.  Set struct_size to sizeof(struct bca_crypt_params).
  */
-/* Longest logon key description a table may reference (no blanks or controls). */
+/* Longest logon key description a table may reference (bca_crypt_key_desc_valid()). */
 #define BCA_KEY_DESC_MAX 255
 
 struct bca_crypt_params {
@@ -677,6 +678,13 @@ int bca_crypt_params_check(const struct bca_crypt_params *p);
  * parameter ("the sector size must be ..."), or NULL when p is valid.
  */
 const char *bca_crypt_params_reason(const struct bca_crypt_params *p);
+/*
+ * Whether DESC can be a table's key description: 1 to BCA_KEY_DESC_MAX
+ * printable ASCII characters without blank or backslash, the one word the
+ * kernel's table parser reads back unchanged (it also splits at 0xA0 and
+ * unescapes backslashes).
+ */
+bool bca_crypt_key_desc_valid(const char *desc);
 /* The table line "0 <size> <target> <params>", as the kernel prints it back. */
 int bca_crypt_format_table(const struct bca_crypt_params *p, char *buf, size_t size);
 /*
@@ -703,7 +711,8 @@ int bca_crypt_table_parse(const char *line, struct bca_crypt_table **out);
 void bca_crypt_table_free(struct bca_crypt_table *t);
 /*
  * The live table of crypt or inlinecrypt device NAME, key masked, parsed:
- * the errors of bca_dm_get_table() and bca_crypt_table_parse().
+ * the errors of bca_dm_get_table() and bca_crypt_table_parse(), and -E2BIG
+ * for a table of more than one target (see bca_dm_get_table()).
  */
 int bca_dm_get_params(struct bca_ctx *ctx, const char *name, struct bca_crypt_table **out,
 		      dev_t *devno);
@@ -722,9 +731,15 @@ int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char *uuid,
 		    const char *table, bool readonly);
 int bca_dm_remove(struct bca_ctx *ctx, const char *name);
 /*
- * The live table of single-target device NAME, malloc'd in *out, hex keys
- * masked as "-" (the unmasked line never leaves locked memory).  *devno
- * (may be NULL) gets its number.
+ * Whether any target of a live device other than EXCEPT (0: none) loads
+ * the logon key DESC: 1 yes, 0 no, negative when that cannot be known.
+ */
+int bca_dm_logon_key_in_use(struct bca_ctx *ctx, const char *desc, dev_t except);
+/*
+ * The live table of device NAME (its raw name: never unmangled), malloc'd
+ * in *out, every target a line as "dmsetup table" prints them, hex keys
+ * masked as "-" (the unmasked text never leaves locked memory).  *devno
+ * (may be NULL) gets its number.  -ENODATA for a device without a table.
  */
 int bca_dm_get_table(struct bca_ctx *ctx, const char *name, char **out, dev_t *devno);
 /*
@@ -745,11 +760,14 @@ int bca_keyring_add_logon(struct bca_ctx *ctx, const char *desc, const void *key
 /* Removes the logon key DESC from every keyring; -ENOKEY when there is none. */
 int bca_keyring_remove_logon(struct bca_ctx *ctx, const char *desc);
 /*
- * 0 when a logon key DESC is reachable from this process, -ENOKEY when it
- * is not, another -errno when the keyrings cannot be asked (-ELIBACC when
+ * 0 when a logon key DESC is where a table load finds it (dm-crypt's
+ * request_key() searches this process's thread, process and session
+ * keyrings), -BCA_ERR_KEY_UNREACHABLE when it is only in the user keyring
+ * and the session keyring does not link that, -ENOKEY when there is none,
+ * another -errno when the keyrings cannot be asked (-ELIBACC when
  * libkeyutils cannot be loaded; -EKEYREVOKED, -EKEYEXPIRED, -EACCES).
  */
-int bca_keyring_find_logon(const char *desc);
+int bca_keyring_find_logon(struct bca_ctx *ctx, const char *desc);
 
 /* ------------------------------------------------------------------ */
 /* Device identity (libblkid)                                          */

@@ -14,7 +14,7 @@
 	X(dm_task_set_cookie) X(dm_task_secure_data) X(dm_task_retry_remove) \
 	X(dm_task_add_target) X(dm_task_get_info) X(dm_task_get_uuid) X(dm_task_get_names) \
 	X(dm_task_get_versions) X(dm_task_get_errno) X(dm_get_next_target) X(dm_udev_wait) \
-	X(dm_log_with_errno_init)
+	X(dm_log_with_errno_init) X(dm_set_name_mangling_mode) X(dm_get_name_mangling_mode)
 
 #define BCA_Z_SYMBOLS(X) X(gzdopen) X(gzgets) X(gzclose)
 
@@ -70,6 +70,8 @@ int bca_keyutils_lib_load(struct bca_ctx *ctx);
 #define dm_get_next_target (bca_dm_syms.dm_get_next_target)
 #define dm_udev_wait (bca_dm_syms.dm_udev_wait)
 #define dm_log_with_errno_init (bca_dm_syms.dm_log_with_errno_init)
+#define dm_set_name_mangling_mode (bca_dm_syms.dm_set_name_mangling_mode)
+#define dm_get_name_mangling_mode (bca_dm_syms.dm_get_name_mangling_mode)
 #endif
 #ifdef ZLIB_H
 #define gzdopen (bca_z_syms.gzdopen)

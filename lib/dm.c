@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,38 +72,58 @@ static int run_reported(struct bca_ctx *ctx, struct dm_task *dmt, const char *fa
 	return rc;
 }
 
+/* The caller's libdevmapper name mangling, restored by dm_leave(). */
+static __thread dm_string_mangling_t dm_saved_mangling;
+
+/*
+ * Names go to and come from the kernel as they are: libdevmapper's default
+ * ("auto") decodes \xNN in listed names, so devices "xA" and "x\x41" were
+ * listed alike and then looked up as one (the wrong one's key removed).
+ */
 static void dm_enter(struct bca_ctx *ctx)
 {
 	ctx->dm_error[0] = '\0';
 	dm_log_ctx = ctx;
 	dm_log_with_errno_init(dm_log_cb);
+	dm_saved_mangling = dm_get_name_mangling_mode();
+	dm_set_name_mangling_mode(DM_STRING_MANGLING_NONE);
 }
 
 /* libdevmapper's default logging back, as cryptsetup does in dm_exit() */
 static void dm_leave(void)
 {
+	dm_set_name_mangling_mode(dm_saved_mangling);
 	dm_log_with_errno_init(NULL);
 	dm_log_ctx = NULL;
 }
 
 /*
  * -ENODEV when this kernel has no device-mapper at all, which is common;
- * else libdevmapper is loaded (dlib.c) for the calls that follow.
+ * else libdevmapper is loaded (dlib.c) for the calls that follow.  The
+ * node is opened, not only looked for: dmsetup and cryptsetup create it
+ * on kernels without device-mapper, and opening such a node fails with
+ * ENODEV (opening it also loads dm-mod where it is a module).
  */
 static int dm_check_available(struct bca_ctx *ctx)
 {
-	if (access("/dev/mapper/control", F_OK) < 0) {
-		bca_dbg(ctx, "/dev/mapper/control: %s", strerror(errno));
-		return -ENODEV;
+	int fd = open("/dev/mapper/control", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		int err = errno;
+
+		bca_dbg(ctx, "/dev/mapper/control: %s", strerror(err));
+		return err == EACCES || err == EPERM ? -err : -ENODEV;
 	}
+	close(fd);
 	return bca_dm_lib_load(ctx);
 }
 
 /*
- * Loads NAME's table and hands a description to fn while the task, which
+ * Loads the table of device DEV (by number: a name may be reused or
+ * mangled meanwhile) and hands a description to fn while the task, which
  * owns the strings, is alive.
  */
-static int describe_and_call(const char *name, bca_dm_list_fn fn, void *data)
+static int describe_and_call(const char *name, dev_t dev, bca_dm_list_fn fn, void *data)
 {
 	struct dm_task *dmt = dm_task_create(DM_DEVICE_TABLE);
 	struct bca_dm_device d = { .name = name, .target = "" };
@@ -114,7 +135,14 @@ static int describe_and_call(const char *name, bca_dm_list_fn fn, void *data)
 
 	if (!dmt)
 		return -ENOMEM;
-	if (!dm_task_set_name(dmt, name) || !dm_task_run(dmt) || !dm_task_get_info(dmt, &info))
+	if (!dm_task_set_major(dmt, (int)major(dev)) || !dm_task_set_minor(dmt, (int)minor(dev)) ||
+	    !dm_task_secure_data(dmt))
+		goto out;
+	if (!dm_task_run(dmt)) {
+		rc = dm_task_get_errno(dmt) == ENXIO ? -ENOENT : -EIO;
+		goto out;
+	}
+	if (!dm_task_get_info(dmt, &info))
 		goto out;
 	rc = -ENOENT;
 	if (!info.exists)
@@ -134,6 +162,7 @@ static int describe_and_call(const char *name, bca_dm_list_fn fn, void *data)
 	} while (next);
 	rc = fn(&d, data);
 out:
+	/* a table may hold a key in hex: the task's buffers are wiped (secure data) */
 	dm_task_destroy(dmt);
 	return rc;
 }
@@ -163,7 +192,7 @@ BCA_EXPORT int bca_dm_list(struct bca_ctx *ctx, bca_dm_list_fn fn, void *data)
 		goto out;
 	do {
 		names = (struct dm_names *)((char *)names + next);
-		rc = describe_and_call(names->name, fn, data);
+		rc = describe_and_call(names->name, (dev_t)names->dev, fn, data);
 		if (rc == -ENOENT)	/* removed meanwhile */
 			rc = 0;
 		if (rc < 0)
@@ -174,6 +203,80 @@ out:
 	dm_task_destroy(dmt);
 	dm_leave();
 	return rc;
+}
+
+/*
+ * Whether crypt or inlinecrypt params ("cipher key ...") load the logon key
+ * DESC: the key field is ":<size>:logon:<desc>" for a keyring key.
+ */
+static bool params_use_logon(const char *params, const char *desc)
+{
+	const char *key = strchr(params, ' '), *type, *d;
+	size_t len;
+
+	if (!key || *++key != ':')
+		return false;
+	type = strchr(key + 1, ':');
+	if (!type || strncmp(type, ":logon:", 7))
+		return false;
+	d = type + 7;
+	len = strcspn(d, " ");
+	return len == strlen(desc) && !strncmp(d, desc, len);
+}
+
+/* bca_dm_list() callback state of bca_dm_logon_key_in_use(). */
+struct key_scan {
+	const char *desc;
+	dev_t except;
+	int used;
+};
+
+/* Every target of the device's table, not only the first: any may load the key. */
+static int scan_device_keys(const struct bca_dm_device *dev, void *data)
+{
+	struct key_scan *ks = data;
+	dev_t devno = bca_dm_device_get_devno(dev);
+	struct dm_task *dmt;
+	uint64_t start, length;
+	char *type = NULL, *params = NULL;
+	void *next = NULL;
+	int rc = -ENOMEM;
+
+	if (ks->used || devno == ks->except)
+		return 0;
+	dmt = dm_task_create(DM_DEVICE_TABLE);
+	if (!dmt || !dm_task_set_major(dmt, (int)major(devno)) ||
+	    !dm_task_set_minor(dmt, (int)minor(devno)) || !dm_task_secure_data(dmt))
+		goto out;
+	if (!dm_task_run(dmt)) {
+		/* removed since it was listed: it uses nothing */
+		rc = dm_task_get_errno(dmt) == ENXIO ? 0 : -EIO;
+		goto out;
+	}
+	rc = 0;
+	do {
+		next = dm_get_next_target(dmt, next, &start, &length, &type, &params);
+		if (type && params && (!strcmp(type, "crypt") || !strcmp(type, "inlinecrypt")) &&
+		    params_use_logon(params, ks->desc))
+			ks->used = 1;
+		if (params)
+			explicit_bzero(params, strlen(params));
+	} while (type && next);
+out:
+	if (dmt)
+		dm_task_destroy(dmt);
+	return rc;
+}
+
+BCA_EXPORT int bca_dm_logon_key_in_use(struct bca_ctx *ctx, const char *desc, dev_t except)
+{
+	struct key_scan ks = { .desc = desc, .except = except };
+	int rc;
+
+	if (!desc)
+		return -EINVAL;
+	rc = bca_dm_list(ctx, scan_device_keys, &ks);
+	return rc < 0 ? rc : ks.used;
 }
 
 BCA_EXPORT const char *bca_dm_device_get_name(const struct bca_dm_device *d) { return d->name; }
@@ -367,6 +470,8 @@ BCA_EXPORT int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char
 	dm_task_destroy(dmt);
 	dmt = NULL;
 	if (rc == 0)
+		rc = bca_fault("dm-created");
+	if (rc == 0)
 		goto out;
 undo:
 	if (dmt)
@@ -387,32 +492,57 @@ BCA_EXPORT int bca_dm_remove(struct bca_ctx *ctx, const char *name)
 
 	if (rc < 0)
 		return rc;
+	rc = bca_fault("dm-remove");
+	if (rc < 0)
+		return rc;
 	dm_enter(ctx);
 	rc = dm_remove_locked(name);
 	dm_leave();
 	return rc;
 }
 
+/* Appends "start length type params" to the table text in *line, one target a line. */
+static int append_target(struct bca_secret **line, size_t *len, uint64_t start, uint64_t length,
+			 const char *type, const char *params)
+{
+	struct bca_secret *grown;
+	int n = snprintf(NULL, 0, "%s%llu %llu %s %s", *len ? "\n" : "",
+			 (unsigned long long)start, (unsigned long long)length, type, params);
+	size_t size = *len + (size_t)n + 1;
+	int rc = bca_secret_new(size, &grown);
+
+	if (rc < 0)
+		return rc;
+	if (*line)
+		memcpy(bca_secret_get_data(grown), bca_secret_get_data(*line), *len);
+	snprintf((char *)bca_secret_get_data(grown) + *len, (size_t)n + 1, "%s%llu %llu %s %s",
+		 *len ? "\n" : "", (unsigned long long)start, (unsigned long long)length, type,
+		 params);
+	bca_secret_free(*line);
+	*line = grown;
+	*len = size - 1;
+	return 0;
+}
+
 /*
- * The live table of a single-target device as "start length type params".
- * With showkeys false a hex key in crypt/inlinecrypt params is replaced by
- * "-"; keyring references (":64:logon:desc") are not secret and stay.
- */
-/*
- * The live table line of NAME, built in locked memory (a bca_secret): it
- * holds the key until masked, and key bytes never pass through ordinary
- * heap.  libdevmapper's own buffer is wiped (dm_task_secure_data()).
+ * The live table of NAME, every target a line as "dmsetup table" prints
+ * it, built in locked memory (a bca_secret): it holds the keys until
+ * masked, and key bytes never pass through ordinary heap.  libdevmapper's
+ * own buffer is wiped (dm_task_secure_data()).  *ntargets gets the count.
  */
 static int get_table_secret(struct bca_ctx *ctx, const char *name, struct bca_secret **out,
-			    dev_t *devno, bool *is_crypt)
+			    dev_t *devno, unsigned int *ntargets)
 {
 	struct dm_task *dmt;
 	struct dm_info info;
 	uint64_t start, length;
 	char *type = NULL, *params = NULL;
 	struct bca_secret *line = NULL;
-	int n, rc = dm_check_available(ctx);
+	void *next = NULL;
+	size_t len = 0;
+	int rc = dm_check_available(ctx);
 
+	*ntargets = 0;
 	if (rc < 0)
 		return rc;
 	dm_enter(ctx);
@@ -434,40 +564,56 @@ static int get_table_secret(struct bca_ctx *ctx, const char *name, struct bca_se
 		goto out;
 	if (devno)
 		*devno = makedev(info.major, info.minor);
-	dm_get_next_target(dmt, NULL, &start, &length, &type, &params);
-	rc = -ENODATA;
-	if (!type)
-		goto out;
-	n = snprintf(NULL, 0, "%llu %llu %s %s", (unsigned long long)start,
-		     (unsigned long long)length, type, params ? params : "");
-	rc = bca_secret_new((size_t)n + 1, &line);
-	if (rc < 0)
-		goto out;
-	snprintf(bca_secret_get_data(line), (size_t)n + 1, "%llu %llu %s %s",
-		 (unsigned long long)start, (unsigned long long)length, type, params ? params : "");
-	*is_crypt = !strcmp(type, "crypt") || !strcmp(type, "inlinecrypt");
-	*out = line;
 	rc = 0;
+	do {
+		next = dm_get_next_target(dmt, next, &start, &length, &type, &params);
+		if (!type)
+			break;
+		rc = append_target(&line, &len, start, length, type, params ? params : "");
+		if (params)
+			explicit_bzero(params, strlen(params));
+		++*ntargets;
+	} while (rc == 0 && next);
+	if (rc == 0 && !line)
+		rc = -ENODATA;
+	if (rc == 0) {
+		*out = line;
+		line = NULL;
+	}
 out:
-	if (params)
-		explicit_bzero(params, strlen(params));
+	bca_secret_free(line);
 	if (dmt)
 		dm_task_destroy(dmt);
 	dm_leave();
 	return rc;
 }
 
+/*
+ * Masks the hex key of every crypt or inlinecrypt line of a table text.
+ * The key is the 5th field, well before the line's end: masking moves the
+ * rest of the text, later lines included, up.
+ */
+static void mask_keys(char *text)
+{
+	for (char *l = text; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		char type[16];
+
+		if (sscanf(l, "%*s %*s %15s", type) == 1 &&
+		    (!strcmp(type, "crypt") || !strcmp(type, "inlinecrypt")))
+			bca_table_mask_key(l);
+	}
+}
+
 BCA_EXPORT int bca_dm_get_table(struct bca_ctx *ctx, const char *name, char **out, dev_t *devno)
 {
 	struct bca_secret *line;
-	bool is_crypt = false;
+	unsigned int ntargets;
 	char *copy;
-	int rc = get_table_secret(ctx, name, &line, devno, &is_crypt);
+	int rc = get_table_secret(ctx, name, &line, devno, &ntargets);
 
 	if (rc < 0)
 		return rc;
-	if (is_crypt)
-		bca_table_mask_key(bca_secret_get_data(line));
+	mask_keys(bca_secret_get_data(line));
 	/* masked: no key left to keep out of ordinary memory */
 	copy = strdup(bca_secret_get_data(line));
 	bca_secret_free(line);
@@ -488,7 +634,8 @@ BCA_EXPORT int bca_dm_get_params(struct bca_ctx *ctx, const char *name,
 	rc = bca_dm_get_table(ctx, name, &line, devno);
 	if (rc < 0)
 		return rc;
-	rc = bca_crypt_table_parse(line, out);
+	/* one crypt target is what the model describes; more would be half an answer */
+	rc = strchr(line, '\n') ? -E2BIG : bca_crypt_table_parse(line, out);
 	free(line);
 	return rc;
 }
@@ -496,9 +643,9 @@ BCA_EXPORT int bca_dm_get_params(struct bca_ctx *ctx, const char *name,
 BCA_EXPORT int bca_dm_get_table_keys(struct bca_ctx *ctx, const char *name,
 				     struct bca_secret **out)
 {
-	bool is_crypt;
+	unsigned int ntargets;
 
 	if (!out)
 		return -EINVAL;
-	return get_table_secret(ctx, name, out, NULL, &is_crypt);
+	return get_table_secret(ctx, name, out, NULL, &ntargets);
 }

@@ -57,21 +57,28 @@ static int check_cipher(const struct bca_crypt_params *p, const char **why)
 }
 
 /*
- * A key description goes into the table as one word: the kernel splits
- * table lines at every isspace() byte, \v and \f included, so a description
- * with any blank or control byte would load another table than the one
- * printed; longer than BCA_KEY_DESC_MAX it could not be read back whole.
+ * Whether s goes into a table line as one word the kernel reads back
+ * unchanged.  dm_split_args() splits at the kernel's isspace(), which also
+ * holds for 0xA0 (lib/ctype.c gives the Latin-1 no-break space _S, where
+ * glibc's C locale does not), and takes a backslash as an escape: a
+ * description with either loads another table than the one we checked,
+ * with another key or another device.  Printable ASCII without blank or
+ * backslash is one word on every kernel.
  */
-static bool key_desc_ok(const char *d)
+bool bca_table_word_ok(const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c <= 0x20 || *c >= 0x7f || *c == '\\')
+			return false;
+	return true;
+}
+
+/* Longer than BCA_KEY_DESC_MAX, a description could not be read back whole. */
+BCA_EXPORT bool bca_crypt_key_desc_valid(const char *d)
 {
 	size_t n = d ? strlen(d) : 0;
 
-	if (!n || n > BCA_KEY_DESC_MAX)
-		return false;
-	for (const unsigned char *c = (const unsigned char *)d; *c; c++)
-		if (isspace(*c) || iscntrl(*c))
-			return false;
-	return true;
+	return n && n <= BCA_KEY_DESC_MAX && bca_table_word_ok(d);
 }
 
 /* The one check of a table's parameters: the error and, in *why, which one is wrong. */
@@ -100,8 +107,9 @@ static int check_params(const struct bca_crypt_params *p, const char **why)
 	rc = check_cipher(p, why);
 	if (rc < 0)
 		return rc;
-	*why = "the key description must be 1 to 255 bytes without white space or control characters";
-	if (!key_desc_ok(p->key_desc))
+	*why = "the key description must be 1 to 255 printable ASCII characters, "
+	       "without blanks or backslashes";
+	if (!bca_crypt_key_desc_valid(p->key_desc))
 		return -EINVAL;
 	*why = "the key size must be 1 to 128 bytes";
 	if (!p->key_size || p->key_size > 128)
@@ -390,8 +398,9 @@ BCA_EXPORT int bca_crypt_table_parse(const char *line, struct bca_crypt_table **
 	t->params.struct_size = sizeof(t->params);
 	for (nf = 0; nf < 9 && (f[nf] = field(a->line, nf, &len[nf])); nf++)
 		;
-	if (nf < 8)
+	if (nf < 3)
 		goto out;
+	/* another target's line is another target, however short (linear) */
 	rc = -EMEDIUMTYPE;
 	if (len[2] == 5 && !strncmp(f[2], "crypt", 5))
 		t->params.target = BCA_TARGET_CRYPT;
@@ -400,6 +409,8 @@ BCA_EXPORT int bca_crypt_table_parse(const char *line, struct bca_crypt_table **
 	else
 		goto out;
 	rc = -EINVAL;
+	if (nf < 8)
+		goto out;
 	if (t->params.target == BCA_TARGET_INLINECRYPT && !memchr(f[6], ':', len[6])) {
 		if (nf < 9)
 			goto out;

@@ -10,6 +10,9 @@
 static const char *const bca_errors[] = {
 	[BCA_ERR_PARSE - BCA_ERR_BASE] = "unexpected format in a kernel interface file",
 	[BCA_ERR_KERNEL_TOO_OLD - BCA_ERR_BASE] = "the running kernel lacks a needed interface",
+	[BCA_ERR_KEY_UNREACHABLE - BCA_ERR_BASE] =
+		"the key is only in the user keyring, which the session keyring does not link "
+		"(the kernel looks keys up from the session keyring: keyctl link @u @s)",
 };
 
 BCA_EXPORT const char *bca_strerror(int err)

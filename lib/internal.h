@@ -153,6 +153,8 @@ int bca_fault(const char *point);
 
 /* dmtable.c */
 void bca_table_mask_key(char *line);
+/* Whether s is one word of a table line for the kernel's dm_split_args(). */
+bool bca_table_word_ok(const char *s);
 
 /* fscrypt.c */
 /*

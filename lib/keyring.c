@@ -64,11 +64,21 @@ BCA_EXPORT int bca_keyring_add_logon(struct bca_ctx *ctx, const char *desc,
 	return 0;
 }
 
-/* Invalidates (removes from every keyring) the logon key DESC. -ENOKEY if none. */
+/*
+ * Invalidates (removes from every keyring) the logon key DESC a table load
+ * would find, the session keyring's view first, as bca_keyring_find_logon().
+ * -ENOKEY if none.
+ */
 BCA_EXPORT int bca_keyring_remove_logon(struct bca_ctx *ctx, const char *desc)
 {
-	key_serial_t id = search(ctx, KEY_SPEC_USER_KEYRING, desc);
+	key_serial_t id;
+	int rc = bca_fault("key-remove");
 
+	if (rc < 0)
+		return rc;
+	id = search(ctx, KEY_SPEC_SESSION_KEYRING, desc);
+	if (id == -ENOKEY)
+		id = search(ctx, KEY_SPEC_USER_KEYRING, desc);
 	if (id < 0)
 		return id;
 	if (keyctl_invalidate(id) < 0)
@@ -77,11 +87,21 @@ BCA_EXPORT int bca_keyring_remove_logon(struct bca_ctx *ctx, const char *desc)
 	return 0;
 }
 
-BCA_EXPORT int bca_keyring_find_logon(const char *desc)
+/*
+ * Searches as a table load will: dm-crypt's request_key() looks in the
+ * loading process's thread, process and session keyrings (the user
+ * keyring only through a link), so a key found in the user keyring alone
+ * would pass our check and then fail the load "Required key not available".
+ * We say so instead of linking: a lookup must not change the keyrings.
+ */
+BCA_EXPORT int bca_keyring_find_logon(struct bca_ctx *ctx, const char *desc)
 {
-	key_serial_t id = search(NULL, KEY_SPEC_SESSION_KEYRING, desc);
+	key_serial_t id;
 
-	if (id < 0)
-		id = search(NULL, KEY_SPEC_USER_KEYRING, desc);
+	if (!desc)
+		return -EINVAL;
+	id = search(ctx, KEY_SPEC_SESSION_KEYRING, desc);
+	if (id == -ENOKEY && search(ctx, KEY_SPEC_USER_KEYRING, desc) >= 0)
+		return -BCA_ERR_KEY_UNREACHABLE;
 	return id < 0 ? id : 0;
 }

@@ -155,10 +155,15 @@ static void parse(struct create_opts *o, int argc, char **argv)
 	o->name = argv[optind];
 	o->device = argv[optind + 1];
 	if (!dm_name_valid(o->name))
-		cli_usage_error("create: invalid device name '%s'", o->name);
+		cli_usage_error("create: invalid device name: use 1 to 127 letters, digits "
+				"and #+-.:=@_ (udev's safe characters)");
 	/* never truncated: a cut description names another key, a cut UUID fails late */
 	if (o->key_desc && strlen(o->key_desc) > MAX_KEY_DESC)
 		cli_usage_error("create: --key-desc is longer than %d bytes", MAX_KEY_DESC);
+	/* the kernel splits table words at 0xA0 too: another key, another device */
+	if (o->key_desc && !bca_crypt_key_desc_valid(o->key_desc))
+		cli_usage_error("create: --key-desc: use printable ASCII without blanks or "
+				"backslashes (the table's parser would split or unescape it)");
 	if (uuid_of(o, NULL, 0) >= DM_UUID_MAX)
 		cli_usage_error("create: device name '%s' too long for --target %s: its UUID "
 				"%s%s-NAME must fit device-mapper's %d bytes", o->name,
@@ -169,6 +174,15 @@ static void parse(struct create_opts *o, int argc, char **argv)
 		cli_usage_error("create: --key-size must be a multiple of 8 bits");
 	if (!o->key_bits)
 		o->key_bits = strstr(o->p.cipher, "xts") ? 512 : 256;
+	/*
+	 * Checked before this process opens anything: a closed descriptor's
+	 * number is the next one open() returns (the device-mapper control
+	 * node, a block device), and the key would be read from there.
+	 */
+	if (o->key_file && !strcmp(o->key_file, "-") && fcntl(0, F_GETFD) < 0)
+		cli_usage_error("create: --key-file -: standard input is closed");
+	if (o->key_fd >= 0 && fcntl(o->key_fd, F_GETFD) < 0)
+		cli_usage_error("create: --key-fd %d: not an open file descriptor", o->key_fd);
 	o->p.key_size = (uint32_t)(o->key_bits / 8);
 }
 
@@ -285,6 +299,45 @@ static struct bca_secret *read_key(const struct create_opts *o)
 	return s;
 }
 
+/*
+ * A key dmcrypt-inline:NAME with no device NAME is what a create or remove
+ * killed half-way leaves: reclaimed when no live table loads it (a device
+ * made with --key-desc may share it: then it stays and create stops).
+ * Afterwards no key of that description may be reachable, or the table
+ * would load the old key instead of the new one.
+ */
+static int reclaim_leftover_key(struct bca_ctx *ctx, const char *desc)
+{
+	int rc = bca_keyring_find_logon(ctx, desc);
+
+	if (rc == -ENOKEY)
+		return 0;
+	if (rc < 0 && rc != -BCA_ERR_KEY_UNREACHABLE) {
+		cli_warnx("%s: looking up the key: %s", desc, bca_strerror(rc));
+		return -1;
+	}
+	rc = bca_dm_logon_key_in_use(ctx, desc, 0);
+	if (rc != 0) {
+		if (rc > 0)
+			cli_warnx("%s: a logon key of that description exists already, and a device "
+				  "loads it", desc);
+		else
+			cli_warnx("%s: a logon key of that description exists already; cannot tell "
+				  "whether a device loads it: %s", desc, bca_strerror(rc));
+		return -1;
+	}
+	rc = bca_keyring_remove_logon(ctx, desc);
+	if (rc == 0)
+		rc = bca_keyring_find_logon(ctx, desc);
+	if (rc != -ENOKEY) {
+		cli_warnx("%s: a leftover key of that description cannot be removed: %s", desc,
+			  rc == 0 || rc == -BCA_ERR_KEY_UNREACHABLE ? "another one is reachable"
+								     : bca_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_create(int argc, char **argv)
 {
 	struct create_opts o = {
@@ -331,7 +384,7 @@ int cmd_create(int argc, char **argv)
 		goto out;
 	}
 	if (o.key_desc) {
-		rc = bca_keyring_find_logon(o.key_desc);
+		rc = bca_keyring_find_logon(ctx, o.key_desc);
 		if (rc == -ENOKEY) {
 			cli_warnx("%s: no such logon key in the keyring", o.key_desc);
 			goto out;
@@ -342,17 +395,8 @@ int cmd_create(int argc, char **argv)
 		}
 	} else {
 		key = read_key(&o);
-		if (!key)
+		if (!key || reclaim_leftover_key(ctx, desc) < 0)
 			goto out;
-		rc = bca_keyring_find_logon(desc);
-		if (rc == 0) {
-			cli_warnx("%s: a logon key of that description exists already", desc);
-			goto out;
-		}
-		if (rc != -ENOKEY) {
-			cli_warnx("%s: looking up the key: %s", desc, bca_strerror(rc));
-			goto out;
-		}
 		rc = bca_keyring_add_logon(ctx, desc, bca_secret_get_data(key),
 					   bca_secret_get_size(key), NULL);
 		bca_secret_free(key);
@@ -364,6 +408,12 @@ int cmd_create(int argc, char **argv)
 		key_added = true;
 	}
 	rc = bca_dm_activate(ctx, o.name, uuid, table, o.readonly);
+	if (rc == -ENOENT) {
+		/* crypt_alloc_tfms(): the crypto API has no such algorithm */
+		cli_warnx("%s: creating the device: the kernel has no cipher %s (see /proc/crypto)",
+			  o.name, o.p.cipher);
+		goto out;
+	}
 	if (rc < 0) {
 		cli_warnx("%s: creating the device: %s%s", o.name, bca_strerror(rc),
 			  rc == -EINVAL ? " (the kernel refused the table: unknown cipher or option? see dmesg)" : "");

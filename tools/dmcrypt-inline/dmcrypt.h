@@ -33,7 +33,7 @@ bool crypt_table_managed(const struct bca_crypt_table *t);
  * "prog: NAME: reason".
  */
 void dm_name_error(const char *name, int rc);
-/* Whether a valid device-mapper name. */
+/* Whether NAME may be created: letters, digits and #+-.:=@_ only, below 128 bytes. */
 bool dm_name_valid(const char *name);
 
 #endif /* BCA_DMCRYPT_H */

@@ -12,50 +12,39 @@
 #include "cli.h"
 #include "dmcrypt.h"
 
-/* The names of the other dm devices, collected by list_others(). */
-struct others {
-	const char *self;
-	char **names;
-	size_t n;
-};
-
-static int add_other(const struct bca_dm_device *dev, void *data)
-{
-	struct others *o = data;
-	const char *name = bca_dm_device_get_name(dev);
-	char **names;
-
-	if (!strcmp(name, o->self))
-		return 0;
-	names = realloc(o->names, (o->n + 1) * sizeof(*names));
-	if (!names)
-		return -ENOMEM;
-	o->names = names;
-	o->names[o->n] = strdup(name);
-	return o->names[o->n++] ? 0 : -ENOMEM;
-}
-
 /*
- * Whether a device other than self has a table referencing logon key desc:
- * 1 yes, 0 no, negative when that cannot be known (then the key stays).
+ * Unlinks the key create added for NAME (dmcrypt-inline:NAME) unless a
+ * live table still loads it: after the device went, or when a create or
+ * remove was killed half-way and left the key without its device.
+ * 1 removed, 0 none or kept (in use), -1 on an error (reported).
  */
-static int key_in_use(struct bca_ctx *ctx, const char *self, const char *desc)
+static int reclaim_own_key(struct bca_ctx *ctx, const char *name)
 {
-	struct others o = { .self = self };
-	int rc = bca_dm_list(ctx, add_other, &o), used = 0;
+	char desc[512];
+	int rc;
 
-	for (size_t i = 0; i < o.n; i++) {
-		struct bca_crypt_table *t = NULL;
-		const char *d;
-
-		if (rc == 0 && !used && bca_dm_get_params(ctx, o.names[i], &t, NULL) == 0 &&
-		    (d = crypt_table_logon_desc(t)) && !strcmp(d, desc))
-			used = 1;
-		bca_crypt_table_free(t);
-		free(o.names[i]);
+	snprintf(desc, sizeof(desc), MANAGED_KEY_PREFIX "%s", name);
+	rc = bca_keyring_find_logon(ctx, desc);
+	if (rc == -ENOKEY)
+		return 0;
+	if (rc < 0 && rc != -BCA_ERR_KEY_UNREACHABLE) {
+		cli_warnx("%s: looking up the key: %s", desc, bca_strerror(rc));
+		return -1;
 	}
-	free(o.names);
-	return rc < 0 ? rc : used;
+	rc = bca_dm_logon_key_in_use(ctx, desc, 0);
+	if (rc < 0) {
+		cli_warnx("%s: key kept: cannot tell whether another device uses it: %s", desc,
+			  bca_strerror(rc));
+		return -1;
+	}
+	if (rc > 0)	/* another device loads it (create --key-desc): it must stay */
+		return 0;
+	rc = bca_keyring_remove_logon(ctx, desc);
+	if (rc < 0 && rc != -ENOKEY) {
+		cli_warnx("%s: removing the key: %s", desc, bca_strerror(rc));
+		return -1;
+	}
+	return rc == 0;
 }
 
 int cmd_remove(int argc, char **argv)
@@ -64,17 +53,17 @@ int cmd_remove(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct bca_crypt_table *t = NULL;
 	struct bca_ctx *ctx = NULL;
-	char desc[512] = "", own[512];
-	const char *name, *d;
+	char *table = NULL;
+	const char *name;
 	int c, rc, status = EXIT_FAIL;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'h') {
-			printf("Usage:\n %s remove NAME\n\nRemove device NAME and, when this tool "
-			       "added its key for NAME and no other device uses it, the key.\n",
-			       cli_prog);
+			printf("Usage:\n %s remove NAME\n\nRemove device NAME and the key this tool "
+			       "added for it (%sNAME) unless another device loads that key.\n"
+			       "A key left without its device by an interrupted create or remove "
+			       "is removed too.\n", cli_prog, MANAGED_KEY_PREFIX);
 			return EXIT_OK;
 		}
 		cli_usage_error("remove: bad usage");
@@ -84,37 +73,28 @@ int cmd_remove(int argc, char **argv)
 	name = argv[optind];
 	if (cli_ctx_new(&ctx) < 0)
 		return EXIT_FAIL;
-	rc = bca_dm_get_params(ctx, name, &t, NULL);
-	if (rc == -ENODEV || rc == -ENOENT) {
-		dm_name_error(name, rc);
+	rc = bca_dm_get_table(ctx, name, &table, NULL);
+	if (rc == -ENOENT) {
+		/* no device: what an interrupted create or remove left is still ours */
+		rc = reclaim_own_key(ctx, name);
+		if (rc == 0)
+			dm_name_error(name, -ENOENT);
+		status = rc > 0 ? EXIT_OK : EXIT_FAIL;
 		goto out;
 	}
-	if (rc == 0) {
-		/* only the key create added for this very device is ours to unlink */
-		d = crypt_table_logon_desc(t);
-		snprintf(own, sizeof(own), MANAGED_KEY_PREFIX "%s", name);
-		if (d && !strcmp(d, own))
-			snprintf(desc, sizeof(desc), "%s", d);
+	if (rc < 0 && rc != -ENODATA) {
+		dm_name_error(name, rc);
+		goto out;
 	}
 	rc = bca_dm_remove(ctx, name);
 	if (rc < 0) {
 		cli_warnx("%s: removing the device: %s", name, bca_strerror(rc));
 		goto out;
 	}
-	if (*desc && (rc = key_in_use(ctx, name, desc)) != 0) {
-		/* another device loads it (create --key-desc): it must stay */
-		if (rc < 0)
-			cli_warnx("%s: key kept: cannot tell whether another device uses it: %s",
-				  desc, bca_strerror(rc));
-		*desc = '\0';
-	}
-	if (*desc && (rc = bca_keyring_remove_logon(ctx, desc)) < 0 && rc != -ENOKEY) {
-		cli_warnx("%s: removing the key: %s", desc, bca_strerror(rc));
-		goto out;
-	}
-	status = EXIT_OK;
+	if (reclaim_own_key(ctx, name) >= 0)
+		status = EXIT_OK;
 out:
-	bca_crypt_table_free(t);
+	free(table);
 	bca_unref(ctx);
 	return status;
 }

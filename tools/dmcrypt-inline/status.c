@@ -108,9 +108,9 @@ static int show(struct bca_ctx *ctx, struct out *o, const char *name)
 		out_set_str(o, ln, COL_KEY, buf);
 		/* Left empty when the keyring cannot be asked: no evidence either way. */
 		if (!strcmp(t->key_type, "logon")) {
-			int found = bca_keyring_find_logon(p->key_desc);
+			int found = bca_keyring_find_logon(ctx, p->key_desc);
 
-			if (found == 0 || found == -ENOKEY)
+			if (found == 0 || found == -ENOKEY || found == -BCA_ERR_KEY_UNREACHABLE)
 				out_set_bool(o, ln, COL_KEY_PRESENT, found == 0);
 		}
 	} else {
