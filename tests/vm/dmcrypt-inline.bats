@@ -175,7 +175,7 @@ fault_injection_built() {
 	# well-formed but unknown to the kernel: the load fails, the device and key go
 	run --separate-stderr "$DMCI" create bca-t "$DISK" --key-file "$KEY" --cipher nosuch-xts-plain64
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"creating the device"* ]]
+	[[ "$stderr" == *"bca-t: creating the device: the kernel has no cipher nosuch-xts-plain64 (see /proc/crypto)" ]]
 	# libdevmapper's own words reach the user, through the library's log
 	[[ "$stderr" == "dmcrypt-inline: libdevmapper: device-mapper: reload ioctl on bca-t"*"failed: "* ]]
 	assert_clean
@@ -260,10 +260,124 @@ fault_injection_built() {
 @test "every step that fails after the first leaves no device and no key (fault injection)" {
 	fault_injection_built || skip "configure --enable-fault-injection"
 	local step
-	for step in key-add dm-create dm-load dm-resume; do
+	for step in key-add dm-create dm-load dm-resume dm-created; do
 		run --separate-stderr env BCA_FAULT=$step "$DMCI" create bca-t "$DISK" --inline --key-file "$KEY"
 		[ "$status" -eq 1 ] || { echo "$step: status $status"; return 1; }
 		[ -n "$stderr" ]
 		assert_clean || { echo "after $step"; return 1; }
 	done
+}
+
+@test "killed at any step of create or remove: remove NAME then create NAME work, nothing is left" {
+	fault_injection_built || skip "configure --enable-fault-injection"
+	local step
+	for step in key-add dm-create dm-load dm-resume dm-created; do
+		run env BCA_FAULT=kill:$step "$DMCI" create bca-t "$DISK" --inline --key-file "$KEY"
+		[ "$status" -eq 137 ] || { echo "create killed at $step: status $status"; return 1; }
+		run --separate-stderr "$DMCI" remove bca-t
+		case $step in
+		key-add) [ "$status" -eq 1 ] && [ "$stderr" = "dmcrypt-inline: bca-t: no such device" ] ;;
+		*) [ "$status" -eq 0 ] && [ -z "$stderr" ] ;;
+		esac || { echo "remove after a create killed at $step: $status '$stderr'"; return 1; }
+		assert_clean || { echo "after a create killed at $step"; return 1; }
+	done
+	# killed with the key left behind, create itself takes the key back
+	run env BCA_FAULT=kill:dm-create "$DMCI" create bca-t "$DISK" --inline --key-file "$KEY"
+	[ "$status" -eq 137 ]
+	keyctl search @u logon dmcrypt-inline:bca-t >/dev/null
+	run --separate-stderr "$DMCI" create bca-t "$DISK" --inline --key-file "$KEY"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	for step in dm-remove key-remove; do
+		"$DMCI" create bca-t "$DISK" --inline --key-file "$KEY" 2>/dev/null || true
+		run env BCA_FAULT=kill:$step "$DMCI" remove bca-t
+		[ "$status" -eq 137 ] || { echo "remove killed at $step: status $status"; return 1; }
+		run --separate-stderr "$DMCI" remove bca-t
+		[ "$status" -eq 0 ] && [ -z "$stderr" ] ||
+			{ echo "remove after a remove killed at $step: $status '$stderr'"; return 1; }
+		assert_clean || { echo "after a remove killed at $step"; return 1; }
+	done
+}
+
+@test "a key description with 0xA0 never reaches a table: the other disk's filesystem survives" {
+	local other
+	other=$(vm_disk fs)
+	mkfs.ext4 -q -F -E lazy_itable_init=1,lazy_journal_init=1 "$other"
+	keyctl padd logon "svc:vol" @u <"$KEY" >/dev/null
+	vm_on_teardown "keyctl purge -p logon svc: >/dev/null 2>&1 || true"
+	local majmin
+	majmin=$(lsblk -dno MAJ:MIN "$other" | tr -d ' ')
+	run --separate-stderr "$DMCI" create bca-t "$DISK" --key-desc $'svc:vol\xa00\xa0'"$majmin"$'\xa00'
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--key-desc: use printable ASCII without blanks or backslashes"* ]]
+	run dmsetup ls
+	[[ "$output" != *bca-t* ]]
+	[ "$(blkid -o value -s TYPE "$other")" = ext4 ]
+	run --separate-stderr "$DMCI" create $'bca\xa0t' "$DISK" --key-file "$KEY"
+	[ "$status" -eq 2 ]
+	assert_clean
+}
+
+@test "remove keeps a key that a later target of another device's table loads" {
+	"$DMCI" create bca-t "$DISK" --key-file "$KEY"
+	local majmin
+	majmin=$(lsblk -dno MAJ:MIN "$DISK" | tr -d ' ')
+	# bca-u: a linear first target, then a crypt target loading bca-t's key
+	printf '0 8 linear %s 0\n8 8 crypt aes-xts-plain64 :64:logon:dmcrypt-inline:bca-t 0 %s 8\n' \
+		"$majmin" "$majmin" | dmsetup create bca-u
+	run "$DMCI" remove bca-t
+	[ "$status" -eq 0 ]
+	keyctl search @u logon dmcrypt-inline:bca-t >/dev/null
+	# both targets shown by table; status says what it is instead of half an answer
+	run --separate-stderr "$DMCI" table bca-u
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == "0 8 linear $majmin 0" ]]
+	[[ "${lines[1]}" == "8 8 crypt aes-xts-plain64 :64:logon:dmcrypt-inline:bca-t 0 $majmin 8" ]]
+	run --separate-stderr "$DMCI" status bca-u
+	[ "$status" -eq 32 ]
+	[ "$stderr" = "dmcrypt-inline: bca-u: a table of several targets: status describes a device of one crypt or inlinecrypt target ('dmcrypt-inline table bca-u' shows them all)" ]
+	dmsetup remove bca-u
+	# a linear device: named for what it is
+	vm_dm_create bca-u "0 8 linear $majmin 0"
+	run --separate-stderr "$DMCI" status bca-u
+	[ "$status" -eq 32 ]
+	[ "$stderr" = "dmcrypt-inline: bca-u: not a crypt or inlinecrypt device" ]
+	dmsetup remove bca-u
+	# now nothing loads the key: remove of the gone device takes it
+	run --separate-stderr "$DMCI" remove bca-t
+	[ "$status" -eq 0 ]
+	assert_clean
+}
+
+@test "devices 'xA' and 'x\\x41' are two devices: list shows both, remove keeps the key one loads" {
+	local majmin
+	majmin=$(lsblk -dno MAJ:MIN "$DISK" | tr -d ' ')
+	"$DMCI" create bca-t "$DISK" --key-file "$KEY"
+	dmsetup --manglename none create 'xA' --table "0 8 linear $majmin 0"
+	vm_on_teardown "dmsetup --manglename none remove 'xA' 2>/dev/null || true"
+	dmsetup --manglename none create 'x\x41' \
+		--table "0 8 crypt aes-xts-plain64 :64:logon:dmcrypt-inline:bca-t 0 $majmin 0"
+	vm_on_teardown "dmsetup --manglename none remove 'x\\x41' 2>/dev/null || true"
+	run "$DMCI" list -a -J
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '[.devices[] | select(.name | startswith("x")) | [.name, .target]] | sort' <<<"$output")" = \
+		'[["x\\x41","crypt"],["xA","linear"]]' ]
+	run "$DMCI" remove bca-t
+	[ "$status" -eq 0 ]
+	keyctl search @u logon dmcrypt-inline:bca-t >/dev/null
+	dmsetup --manglename none remove 'x\x41'
+	dmsetup --manglename none remove 'xA'
+	run "$DMCI" remove bca-t
+	[ "$status" -eq 0 ]
+	assert_clean
+}
+
+@test "a key only in a user keyring the session does not link: said before anything is made" {
+	keyctl padd logon bca:unlinked @u <"$KEY" >/dev/null
+	vm_on_teardown "keyctl purge -p logon bca: >/dev/null 2>&1 || true"
+	# a new session keyring that does not link the user keyring
+	run --separate-stderr keyctl session - "$DMCI" create bca-t "$DISK" --key-desc bca:unlinked
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "dmcrypt-inline: bca:unlinked: looking up the key: the key is only in the user keyring, which the session keyring does not link (the kernel looks keys up from the session keyring: keyctl link @u @s)" ]
+	assert_clean
 }
