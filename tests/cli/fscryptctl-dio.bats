@@ -190,8 +190,22 @@ Try 'fscryptctl-dio --help' for more information."
 	run "$FSCRYPTCTL_DIO" check_dio "$nl" "$bad"
 	[ "$status" -eq 0 ]
 	assert_eq "${#lines[@]}" 2
-	assert_eq "${lines[0]}" "$BATS_TEST_TMPDIR/x\\x0aforged: yes: direct: no: no direct I/O: not a regular file"
+	assert_eq "${lines[0]}" "$BATS_TEST_TMPDIR/x\\x0aforged\\x3a yes\\x3a direct: no: no direct I/O: not a regular file"
 	assert_eq "${lines[1]}" "$BATS_TEST_TMPDIR/b\\xff: no: no direct I/O: not a regular file"
+}
+
+@test "check_dio: a ':' in a name cannot forge the verdict, a backslash cannot forge an escape" {
+	local forged=$BATS_TEST_TMPDIR/'db: yes: direct I' text=$BATS_TEST_TMPDIR/'c\xff' byte
+	byte=$(printf '%s/c\xff' "$BATS_TEST_TMPDIR")
+	mkdir "$forged" "$text" "$byte"
+	run "$FSCRYPTCTL_DIO" check_dio "$forged" "$text" "$byte"
+	[ "$status" -eq 0 ]
+	assert_eq "${#lines[@]}" 3
+	# the first ':' of a line ends its path
+	assert_eq "${lines[0]%%:*}" "$BATS_TEST_TMPDIR/db\x3a yes\x3a direct I"
+	assert_eq "${lines[0]#*: }" "no: no direct I/O: not a regular file"
+	assert_eq "${lines[1]}" "$BATS_TEST_TMPDIR/c\x5cxff: no: no direct I/O: not a regular file"
+	assert_eq "${lines[2]}" "$BATS_TEST_TMPDIR/c\xff: no: no direct I/O: not a regular file"
 }
 
 @test "check_dio on a missing path: message and exit 32" {

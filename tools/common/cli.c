@@ -137,7 +137,7 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-char *cli_encode(const char *s, bool controls)
+char *cli_encode(const char *s, unsigned int flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	char *out = malloc(strlen(s) * 4 + 1), *o = out;
@@ -147,7 +147,9 @@ char *cli_encode(const char *s, bool controls)
 	while (*p) {
 		size_t n = utf8_len(p);
 
-		if (n == 0 || (controls && n == 1 && (*p < 0x20 || *p == 0x7f || *p == '\\'))) {
+		if (n == 0 || *p == '\\' ||
+		    ((flags & CLI_ENCODE_CONTROLS) && (*p < 0x20 || *p == 0x7f)) ||
+		    ((flags & CLI_ENCODE_COLON) && *p == ':')) {
 			o += sprintf(o, "\\x%02x", *p++);
 			continue;
 		}

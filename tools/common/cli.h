@@ -40,12 +40,19 @@ void cli_set_debug(void);
  */
 struct bca_ctx;
 int cli_ctx_new(struct bca_ctx **ctx);
+/* What cli_encode() writes as \xNN besides invalid UTF-8 and the backslash. */
+enum {
+	CLI_ENCODE_CONTROLS = 1 << 0,	/* C0 controls and DEL: no name can forge a line */
+	CLI_ENCODE_COLON = 1 << 1,	/* ':': no name can forge a "PATH: field" */
+};
 /*
- * A malloc()ed copy of s in which each byte that is not part of valid UTF-8
- * is written \xNN, and with controls also control characters and the
- * backslash, so that no name can forge a line; NULL without memory.
+ * A malloc()ed copy of s in which each byte that is not part of valid UTF-8,
+ * each backslash and each byte that flags asks for is written \xNN (a
+ * backslash, x, two lowercase hex digits), as libsmartcols writes -P and
+ * -r: every backslash of the result starts such an escape, so two names
+ * never encode alike.  NULL without memory.
  */
-char *cli_encode(const char *s, bool controls);
+char *cli_encode(const char *s, unsigned int flags);
 
 /*
  * Runs the subcommand named by argv[1] from the NULL-terminated table, after
