@@ -67,6 +67,17 @@ noreturn void cli_usage_error(const char *fmt, ...) __attribute__((format(printf
 void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "prog: PATH: reason" for a library error code (negative errno or BCA_ERR_*). */
 void cli_path_error(const char *path, int err);
+/*
+ * Flushes stdout: 0, or the errno of the first output that could not be
+ * written, for a command that must say what it did despite the failure (a
+ * key added, a policy set).
+ */
+int cli_flush_stdout(void);
+/*
+ * The command said itself that stdout failed: at exit the status is still
+ * 1, but no generic "prog: write error" follows.
+ */
+void cli_stdout_error_reported(void);
 /* Prints the version line to stdout. */
 void cli_print_version(void);
 
