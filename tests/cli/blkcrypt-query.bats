@@ -333,7 +333,7 @@ sysroot() {
 
 @test "device: a recorded tree whose slaves point back ends, each device expanded once" {
 	sysroot loops
-	run timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -n -o NAME dm-0
+	run timeout 120 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -n -o NAME dm-0
 	[ "$status" -eq 0 ]
 	# dm-0, its two slaves (dm-0 not again expanded, dm-1 once), dm-1's two
 	assert_eq "$(wc -l <<<"$output")" 5

@@ -149,19 +149,19 @@ Try 'fscryptctl-dio --help' for more information."
 @test "a FIFO as the path: every command fails at once instead of blocking in open" {
 	local fifo=$BATS_TEST_TMPDIR/fifo id=00112233445566778899aabbccddeeff
 	mkfifo "$fifo"
-	run timeout 5 "$FSCRYPTCTL_DIO" get_policy "$fifo"
+	run timeout 120 "$FSCRYPTCTL_DIO" get_policy "$fifo"
 	[ "$status" -eq 1 ]
-	run timeout 5 "$FSCRYPTCTL_DIO" key_status "$id" "$fifo"
+	run timeout 120 "$FSCRYPTCTL_DIO" key_status "$id" "$fifo"
 	[ "$status" -eq 1 ]
-	run timeout 5 "$FSCRYPTCTL_DIO" remove_key "$id" "$fifo"
+	run timeout 120 "$FSCRYPTCTL_DIO" remove_key "$id" "$fifo"
 	[ "$status" -eq 1 ]
-	run timeout 5 "$FSCRYPTCTL_DIO" set_policy "$id" "$fifo"
+	run timeout 120 "$FSCRYPTCTL_DIO" set_policy "$id" "$fifo"
 	[ "$status" -eq 1 ]
-	run timeout 5 "$FSCRYPTCTL_DIO" add_key "$fifo" < <(head -c 64 /dev/zero)
+	run timeout 120 "$FSCRYPTCTL_DIO" add_key "$fifo" < <(head -c 64 /dev/zero)
 	[ "$status" -eq 1 ]
-	run timeout 5 "$FSCRYPTCTL_DIO" generate_hw_wrapped_key "$fifo"
+	run timeout 120 "$FSCRYPTCTL_DIO" generate_hw_wrapped_key "$fifo"
 	[ "$status" -eq 1 ]
-	run timeout 5 "$FSCRYPTCTL_DIO" import_hw_wrapped_key "$fifo" < <(head -c 32 /dev/zero)
+	run timeout 120 "$FSCRYPTCTL_DIO" import_hw_wrapped_key "$fifo" < <(head -c 32 /dev/zero)
 	[ "$status" -eq 1 ]
 }
 
