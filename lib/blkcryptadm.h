@@ -300,9 +300,12 @@ struct bca_blkdev;
 
 /*
  * SPEC is MAJ:MIN, a kernel name ("sda1", "dm-0"), a block device node, or
- * any other path, meaning the device that holds it.  Reads sysfs below the
- * context's sysroot.  Returns 0, -ENODEV when there is no such block device
- * (or the path lives on a filesystem without one), or a negative error.
+ * any other path, meaning the device that holds it.  MAJ:MIN is decimal
+ * digits only (no sign or blank), major below 4096 and minor below 2^20 as
+ * the kernel's dev_t; other text is taken for a name or a path.  Reads
+ * sysfs below the context's sysroot.  Returns 0, -ENODEV when there is no
+ * such block device (or the path lives on a filesystem without one),
+ * -ERANGE for a MAJ:MIN past those limits, or a negative error.
  */
 int bca_blkdev_query(struct bca_ctx *ctx, const char *spec, struct bca_blkdev **out);
 int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct bca_blkdev **out);

@@ -71,15 +71,12 @@ static int open_dev_dir(struct bca_ctx *ctx, dev_t devno)
 static int read_devno_at(int dirfd, const char *rel, dev_t *out)
 {
 	char buf[32];
-	unsigned int ma, mi;
 	int rc = bca_sys_read_str_at(dirfd, rel, buf, sizeof(buf));
 
 	if (rc < 0)
 		return rc;
-	if (sscanf(buf, "%u:%u", &ma, &mi) != 2)
-		return -BCA_ERR_PARSE;
-	*out = makedev(ma, mi);
-	return 0;
+	/* the reader took the newline the kernel ends the line with */
+	return bca_devno_parse(buf, out) < 0 ? -BCA_ERR_PARSE : 0;
 }
 
 /* The kernel name from uevent's DEVNAME= line. */
@@ -397,22 +394,23 @@ BCA_EXPORT int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct b
  */
 BCA_EXPORT int bca_blkdev_query(struct bca_ctx *ctx, const char *spec, struct bca_blkdev **out)
 {
-	unsigned int ma, mi;
-	char path[PATH_MAX], extra;
+	char path[PATH_MAX];
 	struct stat st;
 	dev_t devno;
-	int dirfd;
+	int dirfd, rc;
 
 	if (!ctx || !spec || !out)
 		return -EINVAL;
-	if (sscanf(spec, "%u:%u%c", &ma, &mi, &extra) == 2)
-		return bca_blkdev_query_devno(ctx, makedev(ma, mi), out);
+	rc = bca_devno_parse(spec, &devno);
+	if (rc == 0)
+		return bca_blkdev_query_devno(ctx, devno, out);
+	if (rc == -ERANGE)
+		return rc;	/* MAJ:MIN, but no device can have it */
 	if (!strchr(spec, '/') && strlen(spec) < 64) {
 		snprintf(path, sizeof(path), "/sys/class/block/%s", spec);
 		dirfd = bca_sys_open_dir(ctx, path);
 		if (dirfd >= 0) {
-			int rc = read_devno_at(dirfd, "dev", &devno);
-
+			rc = read_devno_at(dirfd, "dev", &devno);
 			close(dirfd);
 			if (rc == 0)
 				return bca_blkdev_query_devno(ctx, devno, out);

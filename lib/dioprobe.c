@@ -3,9 +3,12 @@
  * Proving a verdict instead of inferring it: write and read a scratch file
  * with O_DIRECT in the directory of the path, then ask mincore(2) whether
  * the data stayed in the page cache.  The user's file is never touched;
- * the scratch file is an O_TMPFILE (or, where the filesystem lacks that,
- * a named file unlinked at once, before O_DIRECT is asked for), so nothing
- * is left behind even if we die or the filesystem refuses O_DIRECT.
+ * the scratch file is an O_TMPFILE, which nothing can leave behind.  Where
+ * the filesystem lacks O_TMPFILE (FUSE, vfat) it is a named file,
+ * .blkcrypt-probe.PID.N, unlinked at once, before O_DIRECT is asked for,
+ * so that a refused O_DIRECT leaves nothing; a probe killed between create
+ * and unlink does leave the name, and the next probe in that directory
+ * removes it once no process PID exists.
  *
  * The strict probe first tries RWF_DIO_STRICT (blkcryptadm's kernel patches):
  * the kernel then refuses with ENOTBLK what it would serve from the page
@@ -15,6 +18,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -25,6 +29,7 @@
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -52,6 +57,59 @@ static int set_direct(int fd)
 	return fd;
 }
 
+#define PROBE_PREFIX ".blkcrypt-probe."
+
+/* The PID of a scratch name .blkcrypt-probe.PID.N, else 0. */
+static pid_t scratch_pid(const char *name)
+{
+	const char *p = name + strlen(PROBE_PREFIX), *n;
+	unsigned long long pid = 0;
+
+	if (strncmp(name, PROBE_PREFIX, strlen(PROBE_PREFIX)))
+		return 0;
+	for (n = p; *n >= '0' && *n <= '9' && pid <= INT_MAX; n++)
+		pid = pid * 10 + (unsigned long long)(*n - '0');
+	if (n == p || *n != '.' || pid == 0 || pid > INT_MAX)
+		return 0;
+	p = ++n;
+	while (*n >= '0' && *n <= '9')
+		n++;
+	return n == p || *n ? 0 : (pid_t)pid;
+}
+
+/*
+ * Removes the scratch names of probes killed before their unlink: our
+ * regular files whose PID no longer exists (kill(2) says ESRCH; EPERM is
+ * a live process of another user).  A PID of another PID namespace may
+ * look dead here: removing its name early is harmless, that probe holds
+ * its file open and ignores its own unlink's failure.
+ */
+static void remove_stale_scratch(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	struct stat st;
+	DIR *dir;
+
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dir))) {
+		pid_t pid = scratch_pid(de->d_name);
+
+		if (!pid || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_uid == geteuid())
+			unlinkat(dirfd, de->d_name, 0);
+	}
+	closedir(dir);
+}
+
 static int open_scratch(int dirfd)
 {
 	char name[64];
@@ -62,8 +120,9 @@ static int open_scratch(int dirfd)
 		return set_direct(fd);
 	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
 		return -errno;
+	remove_stale_scratch(dirfd);
 	for (int i = 0; i < 100; i++) {
-		snprintf(name, sizeof(name), ".blkcrypt-probe.%d.%d", (int)getpid(), i);
+		snprintf(name, sizeof(name), PROBE_PREFIX "%d.%d", (int)getpid(), i);
 		fd = openat(dirfd, name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			unlinkat(dirfd, name, 0);

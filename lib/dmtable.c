@@ -382,8 +382,9 @@ BCA_EXPORT int bca_crypt_table_parse(const char *line, struct bca_crypt_table **
 	size_t n = line ? strlen(line) : 0, len[9];
 	struct table_alloc *a;
 	struct bca_crypt_table *t;
-	unsigned int ma, mi, shift = 0, nf;
-	char *f[9], *opts, extra;
+	unsigned int shift = 0, nf;
+	char *f[9], *opts;
+	dev_t dev;
 	uint64_t start, iv, off;
 	int rc = -EINVAL;
 
@@ -425,13 +426,13 @@ BCA_EXPORT int bca_crypt_table_parse(const char *line, struct bca_crypt_table **
 	if (parse_u64(f[0], len[0], &start) < 0 || parse_u64(f[1], len[1], &t->params.size) < 0 ||
 	    parse_u64(f[5 + shift], len[5 + shift], &iv) < 0 ||
 	    parse_u64(f[7 + shift], len[7 + shift], &off) < 0 ||
-	    sscanf(f[6 + shift], "%u:%u%c", &ma, &mi, &extra) != 2 ||
+	    bca_devno_parse(f[6 + shift], &dev) < 0 ||
 	    parse_key(t, f[4], len[4]) < 0)
 		goto out;
 	t->start = start;
 	t->params.cipher = f[3];
 	t->params.iv_offset = iv;
-	t->params.device = makedev(ma, mi);
+	t->params.device = dev;
 	t->params.offset = off;
 	*out = t;
 	return 0;

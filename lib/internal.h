@@ -75,6 +75,13 @@ int bca_sys_read_u64_at(struct bca_ctx *ctx, int dirfd, const char *rel, int bas
 bool bca_sys_exists_at(int dirfd, const char *rel);
 DIR *bca_sys_opendir_at(int dirfd, const char *rel);
 
+/*
+ * devno.c: "MAJ:MIN" exactly (decimal digits, no sign, blank or newline),
+ * within the kernel's 12-bit major and 20-bit minor: 0, -EINVAL for other
+ * text, -ERANGE for a number past those limits.
+ */
+int bca_devno_parse(const char *s, dev_t *out);
+
 /* statx.c: the one place that calls statx(2) */
 int bca_statx(int dirfd, const char *path, int at_flags, unsigned int mask,
 	      struct bca_statx *stx);

@@ -207,6 +207,22 @@ $TMP/plain"
 	assert_eq "$output" "$good"
 }
 
+@test "names: a byte 0xff and the text \\xff never print the same, in -J, -P and -r" {
+	local byte=$TMP/$'a\xffb' text=$TMP/'a\xffb' mode b t
+	touch "$byte" "$text"
+	for mode in -J -P -r; do
+		b=$("$BLKCRYPT_QUERY" file "$mode" -n -o PATH "$byte")
+		t=$("$BLKCRYPT_QUERY" file "$mode" -n -o PATH "$text")
+		echo "# $mode: $(tr -s '\n ' ' ' <<<"$b") | $(tr -s '\n ' ' ' <<<"$t")" >&3
+		[ "$b" != "$t" ]
+	done
+	# JSON: the backslash of the name is \x5c, as -P and -r write it
+	run "$BLKCRYPT_QUERY" file -J -o PATH "$text"
+	assert_eq "$(jq -r '.files[0].path' <<<"$output")" "$TMP/a\\x5cxffb"
+	run "$BLKCRYPT_QUERY" file -J -o PATH "$byte"
+	assert_eq "$(jq -r '.files[0].path' <<<"$output")" "$TMP/a\\xffb"
+}
+
 @test "a write error on standard output is a failure, in every tool" {
 	[ -w /dev/full ] || skip "no /dev/full"
 	# the redirection inside: run itself captures the command's stdout
@@ -317,7 +333,7 @@ sysroot() {
 
 @test "device: a recorded tree whose slaves point back ends, each device expanded once" {
 	sysroot loops
-	run timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -n -o NAME dm-0
+	run timeout 120 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -n -o NAME dm-0
 	[ "$status" -eq 0 ]
 	# dm-0, its two slaves (dm-0 not again expanded, dm-1 once), dm-1's two
 	assert_eq "$(wc -l <<<"$output")" 5

@@ -149,19 +149,19 @@ Try 'fscryptctl-dio --help' for more information."
 @test "a FIFO as the path: every command fails at once instead of blocking in open" {
 	local fifo=$BATS_TEST_TMPDIR/fifo id=00112233445566778899aabbccddeeff
 	mkfifo "$fifo"
-	run timeout 5 "$FSCRYPTCTL_DIO" get_policy "$fifo"
+	run timeout 120 "$FSCRYPTCTL_DIO" get_policy "$fifo"
 	[ "$status" -eq 1 ]
-	run timeout 5 "$FSCRYPTCTL_DIO" key_status "$id" "$fifo"
+	run timeout 120 "$FSCRYPTCTL_DIO" key_status "$id" "$fifo"
 	[ "$status" -eq 1 ]
-	run timeout 5 "$FSCRYPTCTL_DIO" remove_key "$id" "$fifo"
+	run timeout 120 "$FSCRYPTCTL_DIO" remove_key "$id" "$fifo"
 	[ "$status" -eq 1 ]
-	run timeout 5 "$FSCRYPTCTL_DIO" set_policy "$id" "$fifo"
+	run timeout 120 "$FSCRYPTCTL_DIO" set_policy "$id" "$fifo"
 	[ "$status" -eq 1 ]
-	run timeout 5 "$FSCRYPTCTL_DIO" add_key "$fifo" < <(head -c 64 /dev/zero)
+	run timeout 120 "$FSCRYPTCTL_DIO" add_key "$fifo" < <(head -c 64 /dev/zero)
 	[ "$status" -eq 1 ]
-	run timeout 5 "$FSCRYPTCTL_DIO" generate_hw_wrapped_key "$fifo"
+	run timeout 120 "$FSCRYPTCTL_DIO" generate_hw_wrapped_key "$fifo"
 	[ "$status" -eq 1 ]
-	run timeout 5 "$FSCRYPTCTL_DIO" import_hw_wrapped_key "$fifo" < <(head -c 32 /dev/zero)
+	run timeout 120 "$FSCRYPTCTL_DIO" import_hw_wrapped_key "$fifo" < <(head -c 32 /dev/zero)
 	[ "$status" -eq 1 ]
 }
 
@@ -190,8 +190,22 @@ Try 'fscryptctl-dio --help' for more information."
 	run "$FSCRYPTCTL_DIO" check_dio "$nl" "$bad"
 	[ "$status" -eq 0 ]
 	assert_eq "${#lines[@]}" 2
-	assert_eq "${lines[0]}" "$BATS_TEST_TMPDIR/x\\x0aforged: yes: direct: no: no direct I/O: not a regular file"
+	assert_eq "${lines[0]}" "$BATS_TEST_TMPDIR/x\\x0aforged\\x3a yes\\x3a direct: no: no direct I/O: not a regular file"
 	assert_eq "${lines[1]}" "$BATS_TEST_TMPDIR/b\\xff: no: no direct I/O: not a regular file"
+}
+
+@test "check_dio: a ':' in a name cannot forge the verdict, a backslash cannot forge an escape" {
+	local forged=$BATS_TEST_TMPDIR/'db: yes: direct I' text=$BATS_TEST_TMPDIR/'c\xff' byte
+	byte=$(printf '%s/c\xff' "$BATS_TEST_TMPDIR")
+	mkdir "$forged" "$text" "$byte"
+	run "$FSCRYPTCTL_DIO" check_dio "$forged" "$text" "$byte"
+	[ "$status" -eq 0 ]
+	assert_eq "${#lines[@]}" 3
+	# the first ':' of a line ends its path
+	assert_eq "${lines[0]%%:*}" "$BATS_TEST_TMPDIR/db\x3a yes\x3a direct I"
+	assert_eq "${lines[0]#*: }" "no: no direct I/O: not a regular file"
+	assert_eq "${lines[1]}" "$BATS_TEST_TMPDIR/c\x5cxff: no: no direct I/O: not a regular file"
+	assert_eq "${lines[2]}" "$BATS_TEST_TMPDIR/c\xff: no: no direct I/O: not a regular file"
 }
 
 @test "check_dio on a missing path: message and exit 32" {

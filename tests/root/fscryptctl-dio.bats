@@ -296,6 +296,38 @@ newdir() {
 	[[ "$output" == *"Flags: PAD_32, IV_INO_LBLK_32"* ]]
 }
 
+# --- standard output that cannot be written -------------------------------------
+
+@test "add_key >/dev/full: exit 1, and the message says the key was added" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	local id
+	id=$("$FSCRYPT" add_key "$MNT" <"$WORK/key2")
+	added "$id"
+	"$FSCRYPTCTL_DIO" remove_key --all-users "$id" "$MNT" >/dev/null 2>&1 || true
+	run --separate-stderr bash -c '"$1" add_key "$2" <"$3" >/dev/full' - "$FSCRYPTCTL_DIO" "$MNT" "$WORK/key2"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "error: key added to $MNT, but writing its identifier failed: No space left on device"
+	# as the message says: the key is there, and add_key again tells its identifier
+	run "$FSCRYPTCTL_DIO" key_status "$id" "$MNT"
+	[[ "$output" == "Present"* ]]
+	run "$FSCRYPTCTL_DIO" add_key "$MNT" <"$WORK/key2"
+	assert_eq "$output" "$id"
+	run "$FSCRYPTCTL_DIO" remove_key "$id" "$MNT"
+	[ "$status" -eq 0 ]
+}
+
+@test "set_policy >/dev/full after its warning: exit 1, and the message says the policy was set" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	local d
+	d=$(newdir)
+	run --separate-stderr bash -c '"$1" set_policy --iv-ino-lblk-32 "$2" "$3" >/dev/full' - \
+		"$FSCRYPTCTL_DIO" "$KEYID" "$d"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "error: policy set on $d, but writing to standard output failed: No space left on device"
+	run "$FSCRYPTCTL_DIO" get_policy "$d"
+	[[ "$output" == *"Flags: PAD_32, IV_INO_LBLK_32"* ]]
+}
+
 @test "get_policy of a v1 policy (set by e4crypt): descriptor, no data unit size" {
 	command -v e4crypt >/dev/null || skip "e4crypt (e2fsprogs) is needed to set a v1 policy"
 	local d

@@ -22,7 +22,7 @@ setup_file() {
 teardown_file() {
 	[ -n "${WORK:-}" ] || return 0
 	local m
-	for m in ovl/merged fuse fusedio btrfs tmpfs ramfs ext4; do
+	for m in ovl/merged fuse fusedio fusestale btrfs tmpfs ramfs ext4; do
 		umount "$WORK/$m" 2>/dev/null || true
 	done
 	rm -rf "$WORK"
@@ -175,4 +175,30 @@ fuse2fs_mount() {
 	# and the probe's scratch file is gone
 	assert_eq "$(ls -A "$WORK/fusedio" | grep -c blkcrypt-probe || true)" 0
 	umount "$WORK/fusedio"
+}
+
+@test "FUSE (no O_TMPFILE): --probe removes a dead probe's named scratch file, never a live one's" {
+	fuse2fs_mount fusestale fakeroot
+	local d=$WORK/fusestale dead live
+	: >"$d/file"
+	# a probe killed between create and unlink left its name behind
+	sh -c 'exit 0' &
+	dead=$!
+	wait "$dead" || true
+	run kill -0 "$dead"
+	[ "$status" -ne 0 ]
+	sleep 600 &
+	live=$!
+	head -c 4096 /dev/zero >"$d/.blkcrypt-probe.$dead.0"
+	: >"$d/.blkcrypt-probe.$live.3"
+	: >"$d/.blkcrypt-probe.${dead}x.0"	# not a probe's name: left alone
+	run --separate-stderr "$BLKCRYPT_QUERY" file --probe -r -n -o PROBE "$d/file"
+	echo "# fuse2fs: probe $output $stderr; left: $(ls -A "$d" | tr '\n' ' ')" >&3
+	kill "$live"
+	[ "$status" -eq 0 ]
+	[ ! -e "$d/.blkcrypt-probe.$dead.0" ]
+	[ -e "$d/.blkcrypt-probe.$live.3" ]
+	[ -e "$d/.blkcrypt-probe.${dead}x.0" ]
+	assert_eq "$(ls -A "$d" | grep -c blkcrypt-probe || true)" 2
+	umount "$d"
 }

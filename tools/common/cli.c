@@ -55,6 +55,26 @@ void cli_print_version(void)
 	       PACKAGE_VERSION, bca_get_library_version());
 }
 
+/* The first write error on stdout, and whether a command reported it itself. */
+static int stdout_errno;
+static bool stdout_error_reported;
+
+int cli_flush_stdout(void)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	/* a later flush of an empty buffer fails without errno: keep the first */
+	if (!stdout_errno)
+		stdout_errno = errno ? errno : EIO;
+	return stdout_errno;
+}
+
+void cli_stdout_error_reported(void)
+{
+	stdout_error_reported = true;
+}
+
 /*
  * Output that did not reach its file is a failure (util-linux's
  * close_stdout): 'blkcrypt-query file X >/dev/full' must not exit 0.
@@ -63,12 +83,12 @@ static void close_stdout(void)
 {
 	int err = 0;
 
-	if (fflush(stdout) != 0 || ferror(stdout))
-		err = errno ? errno : EIO;
+	err = cli_flush_stdout();
 	if (fclose(stdout) != 0 && !err && errno != EBADF)
 		err = errno;
 	if (err) {
-		fprintf(stderr, "%s: write error: %s\n", cli_prog, strerror(err));
+		if (!stdout_error_reported)
+			fprintf(stderr, "%s: write error: %s\n", cli_prog, strerror(err));
 		_exit(EXIT_FAILURE);
 	}
 }
@@ -137,7 +157,7 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-char *cli_encode(const char *s, bool controls)
+char *cli_encode(const char *s, unsigned int flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	char *out = malloc(strlen(s) * 4 + 1), *o = out;
@@ -147,7 +167,9 @@ char *cli_encode(const char *s, bool controls)
 	while (*p) {
 		size_t n = utf8_len(p);
 
-		if (n == 0 || (controls && n == 1 && (*p < 0x20 || *p == 0x7f || *p == '\\'))) {
+		if (n == 0 || *p == '\\' ||
+		    ((flags & CLI_ENCODE_CONTROLS) && (*p < 0x20 || *p == 0x7f)) ||
+		    ((flags & CLI_ENCODE_COLON) && *p == ':')) {
 			o += sprintf(o, "\\x%02x", *p++);
 			continue;
 		}

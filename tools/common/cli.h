@@ -40,12 +40,19 @@ void cli_set_debug(void);
  */
 struct bca_ctx;
 int cli_ctx_new(struct bca_ctx **ctx);
+/* What cli_encode() writes as \xNN besides invalid UTF-8 and the backslash. */
+enum {
+	CLI_ENCODE_CONTROLS = 1 << 0,	/* C0 controls and DEL: no name can forge a line */
+	CLI_ENCODE_COLON = 1 << 1,	/* ':': no name can forge a "PATH: field" */
+};
 /*
- * A malloc()ed copy of s in which each byte that is not part of valid UTF-8
- * is written \xNN, and with controls also control characters and the
- * backslash, so that no name can forge a line; NULL without memory.
+ * A malloc()ed copy of s in which each byte that is not part of valid UTF-8,
+ * each backslash and each byte that flags asks for is written \xNN (a
+ * backslash, x, two lowercase hex digits), as libsmartcols writes -P and
+ * -r: every backslash of the result starts such an escape, so two names
+ * never encode alike.  NULL without memory.
  */
-char *cli_encode(const char *s, bool controls);
+char *cli_encode(const char *s, unsigned int flags);
 
 /*
  * Runs the subcommand named by argv[1] from the NULL-terminated table, after
@@ -60,6 +67,17 @@ noreturn void cli_usage_error(const char *fmt, ...) __attribute__((format(printf
 void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "prog: PATH: reason" for a library error code (negative errno or BCA_ERR_*). */
 void cli_path_error(const char *path, int err);
+/*
+ * Flushes stdout: 0, or the errno of the first output that could not be
+ * written, for a command that must say what it did despite the failure (a
+ * key added, a policy set).
+ */
+int cli_flush_stdout(void);
+/*
+ * The command said itself that stdout failed: at exit the status is still
+ * 1, but no generic "prog: write error" follows.
+ */
+void cli_stdout_error_reported(void);
 /* Prints the version line to stdout. */
 void cli_print_version(void);
 

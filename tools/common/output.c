@@ -171,10 +171,11 @@ static int cell_index(const struct out *o, int id)
 	return -1;
 }
 
-static bool has_high_byte(const char *s)
+/* Whether cli_encode() would change s: a byte past ASCII or a backslash. */
+static bool needs_encoding(const char *s)
 {
 	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
+		if ((unsigned char)*s >= 0x80 || *s == '\\')
 			return true;
 	return false;
 }
@@ -182,7 +183,8 @@ static bool has_high_byte(const char *s)
 /*
  * JSON must be UTF-8 and libsmartcols copies bytes as they are: a path
  * with other bytes becomes \xNN there (a backslash, x and two hex digits),
- * as tables show it.
+ * as tables show it.  Its backslashes become \x5c, as -P and -r write
+ * them: a name holding the text \xff must not read as one holding byte 0xff.
  */
 void out_set_str(struct out *o, struct libscols_line *ln, int id, const char *s)
 {
@@ -191,7 +193,7 @@ void out_set_str(struct out *o, struct libscols_line *ln, int id, const char *s)
 
 	if (idx < 0 || !s)
 		return;
-	if (o->mode != OUT_JSON || !has_high_byte(s) || !(enc = cli_encode(s, false))) {
+	if (o->mode != OUT_JSON || !needs_encoding(s) || !(enc = cli_encode(s, 0))) {
 		scols_line_set_data(ln, idx, s);
 		return;
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "blkcryptadm.h"
+#include "cli.h"
 #include "fscryptctl.h"
 
 enum { OPT_HW_WRAPPED_KEY = 256, OPT_KEY_FILE };
@@ -71,5 +72,13 @@ int cmd_add_key(int argc, char **argv)
 	}
 	bytes_to_hex(id, sizeof(id), hex);
 	puts(hex);
+	rc = cli_flush_stdout();
+	if (rc) {
+		/* the key stays: see fscryptctl-dio(8) for finding and removing it */
+		fprintf(stderr, "error: key added to %s, but writing its identifier failed: %s\n",
+			mountpoint, strerror(rc));
+		cli_stdout_error_reported();
+		return EXIT_FAILURE;
+	}
 	return EXIT_SUCCESS;
 }

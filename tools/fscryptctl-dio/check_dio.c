@@ -45,8 +45,11 @@ int cmd_check_dio(int argc, char **argv)
 			continue;
 		}
 		bca_file_explain(f, why, sizeof(why));
-		/* one line per path: a newline in a name must not forge another */
-		enc = cli_encode(argv[i], true);
+		/*
+		 * one line per path, whose first ':' ends the path: a newline
+		 * or a ':' in a name must not forge another line or verdict
+		 */
+		enc = cli_encode(argv[i], CLI_ENCODE_CONTROLS | CLI_ENCODE_COLON);
 		printf("%s: %s: %s\n", enc ? enc : "?", bca_dio_verdict_name(bca_file_get_verdict(f)),
 		       why);
 		free(enc);

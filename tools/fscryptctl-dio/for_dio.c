@@ -137,7 +137,7 @@ int for_dio_plan(const char *dir, struct bca_fscrypt_policy *pol)
 	else
 		printf("\tData unit size: default (the block size, %u)\n",
 		       bca_dio_plan_get_block_size(p));
-	fflush(stdout);
+	cli_flush_stdout();	/* set_policy checks the result before setting */
 	bca_dio_plan_free(p);
 	return EXIT_SUCCESS;
 }

@@ -49,7 +49,7 @@ int cmd_set_policy(int argc, char **argv)
 	const char *conflict = NULL, *dir;
 	bool for_dio = false;
 	uint8_t pad;
-	int c, fd, rc;
+	int c, fd, rc, err;
 
 	compat_long_options(argc, argv, longopts, 7);
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -84,7 +84,7 @@ int cmd_set_policy(int argc, char **argv)
 		case OPT_IV_INO_LBLK_32:
 			/* on stdout, as fscryptctl */
 			puts("warning: --iv-ino-lblk-32 should normally not be used");
-			fflush(stdout);
+			cli_flush_stdout();	/* before any error; a failure is told later */
 			pol.flags |= BCA_FSCRYPT_POLICY_FLAG_IV_INO_LBLK_32;
 			conflict = "--iv-ino-lblk-32";
 			break;
@@ -124,6 +124,13 @@ int cmd_set_policy(int argc, char **argv)
 	}
 	if (for_dio) {
 		rc = for_dio_plan(dir, &pol);
+		if (rc == EXIT_SUCCESS && (err = cli_flush_stdout())) {
+			/* a plan nobody can read is no reason to change the directory */
+			fprintf(stderr, "error: not setting a direct-I/O policy on %s: writing the "
+				"plan failed: %s\n", dir, strerror(err));
+			cli_stdout_error_reported();
+			rc = EXIT_FAILURE;
+		}
 		if (rc != EXIT_SUCCESS) {
 			close(fd);
 			return rc;
@@ -144,5 +151,13 @@ int cmd_set_policy(int argc, char **argv)
 	}
 	rc = for_dio ? for_dio_verify(fd, dir) : EXIT_SUCCESS;
 	close(fd);
+	err = cli_flush_stdout();
+	if (err) {
+		/* a policy stays for good: see fscryptctl-dio(8) for undoing it */
+		fprintf(stderr, "error: policy set on %s, but writing to standard output failed: %s\n",
+			dir, strerror(err));
+		cli_stdout_error_reported();
+		rc = EXIT_FAILURE;
+	}
 	return rc;
 }
