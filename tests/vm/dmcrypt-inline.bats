@@ -153,6 +153,13 @@ fault_injection_built() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == "0 2048 crypt aes-xts-plain64 :64:logon:dmcrypt-inline:bca-t 0 "*" 8 2 no_read_workqueue no_write_workqueue" ]]
 	assert_clean
+	# the key is read and checked as a real create would: 32 bytes for a 64-byte key fail
+	head -c 32 /dev/urandom >"$BATS_TEST_TMPDIR/short"
+	run --separate-stderr "$DMCI" create bca-t "$DISK" --target inlinecrypt --key-file "$BATS_TEST_TMPDIR/short" --dry-run
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"wrong key size: too short, --key-size 512 needs exactly 64 bytes" ]]
+	[ -z "$output" ]
+	assert_clean
 }
 
 @test "bad input: clear errors, statuses, nothing left behind" {

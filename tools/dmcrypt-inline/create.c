@@ -371,6 +371,12 @@ int cmd_create(int argc, char **argv)
 		goto out;
 	}
 	if (o.dry_run) {
+		/* the key is read and its size checked as a real create would */
+		if (!o.key_desc) {
+			key = read_key(&o);
+			if (!key)
+				goto out;
+		}
 		/* the table references the keyring: there are no key bytes to mask */
 		printf("%s\n", table);
 		status = EXIT_OK;
