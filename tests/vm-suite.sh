@@ -11,7 +11,9 @@
 #
 # Environment (make check sets the first two): BCA_SRCDIR, BCA_BUILDDIR,
 # BCA_KERNEL_WORKDIR (default /var/tmp/blkcryptadm-kernel), BCA_VM_JOBS,
-# BCA_VM_TIMEOUT (seconds per guest, default 900).
+# BCA_VM_TIMEOUT (seconds per guest, default 900), BCA_VM_DEBUG_KERNEL=1
+# (the suite on build-kernel --debug's KASAN and lockdep kernel, any kernel
+# report a failure: vm-run --kernel-reports).
 set -euo pipefail
 
 src=${BCA_SRCDIR:?run through make check}
@@ -30,22 +32,26 @@ done
 ((${#tests[@]})) || tests=("$src"/tests/vm/*.bats)
 
 workdir=${BCA_KERNEL_WORKDIR:-/var/tmp/blkcryptadm-kernel}
+variant="" build_opts=() run_opts=()
+if [ "${BCA_VM_DEBUG_KERNEL:-0}" = 1 ]; then
+	variant=-debug build_opts=(--debug) run_opts=(--kernel-reports)
+fi
 t0=$(date +%s)
-"$src/kernel/scripts/build-kernel" >&2 || bail "the guest kernel did not build"
+"$src/kernel/scripts/build-kernel" "${build_opts[@]}" >&2 || bail "the guest kernel did not build"
 t1=$(date +%s)
 times=$(mktemp)
 trap 'rm -f "$times"' EXIT
 rc=0
-BCA_KERNEL_RELEASE=$(cat "$workdir/kernel.release") \
-	"$src/kernel/scripts/vm-tests" --timing-file "$times" \
-	--kernel "$workdir/vmlinux" --timeout "${BCA_VM_TIMEOUT:-900}" \
+BCA_KERNEL_RELEASE=$(cat "$workdir/kernel.release$variant") \
+	"$src/kernel/scripts/vm-tests" --timing-file "$times" "${run_opts[@]}" \
+	--kernel "$workdir/vmlinux$variant" --timeout "${BCA_VM_TIMEOUT:-900}" \
 	--disk fs:1G --disk dm:256M --share "$build" --share "$src" -- "${tests[@]}" || rc=$?
 if [ -s "$times" ]; then
 	eval "$(cat "$times")"
 	# shellcheck disable=SC2154 # boot, command, total, guests: from vm-tests
-	line="check-vm: kernel build $((t1 - t0)) s, boot $boot s, suite $command s ($([ "$guests" = 1 ] && echo "1 guest" || echo "$guests guests in parallel")), total $(awk "BEGIN { print $((t1 - t0)) + $total }") s"
+	line="check-vm${variant:+ ($variant kernel)}: kernel build $((t1 - t0)) s, boot $boot s, suite $command s ($([ "$guests" = 1 ] && echo "1 guest" || echo "$guests guests in parallel")), total $(awk "BEGIN { print $((t1 - t0)) + $total }") s"
 else
-	line="check-vm: kernel build $((t1 - t0)) s, the guests did not report"
+	line="check-vm${variant:+ ($variant kernel)}: kernel build $((t1 - t0)) s, the guests did not report"
 fi
 echo "$line" >&2
 echo "$line" >"$build/tests/vm-suite.timing"
