@@ -406,7 +406,9 @@ BCA_EXPORT int bca_blkdev_query(struct bca_ctx *ctx, const char *spec, struct bc
 		return bca_blkdev_query_devno(ctx, devno, out);
 	if (rc == -ERANGE)
 		return rc;	/* MAJ:MIN, but no device can have it */
-	if (!strchr(spec, '/') && strlen(spec) < 64) {
+	/* a kernel name is one path component: "", "." and ".." climb out of class/block */
+	if (!strchr(spec, '/') && strlen(spec) < 64 && *spec && strcmp(spec, ".") &&
+	    strcmp(spec, "..")) {
 		snprintf(path, sizeof(path), "/sys/class/block/%s", spec);
 		dirfd = bca_sys_open_dir(ctx, path);
 		if (dirfd >= 0) {
