@@ -11,6 +11,11 @@ setup() {
 }
 
 teardown() {
+	# background helpers of a test (flippers, blocked FIFO writers)
+	if [ -n "${BG_PIDS:-}" ]; then
+		kill $BG_PIDS 2>/dev/null || true
+		wait $BG_PIDS 2>/dev/null || true
+	fi
 	rm -rf "$TMP"
 }
 
@@ -432,4 +437,58 @@ dm-2
 	[[ "$stderr" == *"file=libmount.so."*"needed by"*"libblkcryptadm.so"* ]]
 	[[ "$stderr" == *"file=libsmartcols.so."* ]]
 	! grep -E 'file=(libdevmapper|libz|libkeyutils)\.so' <<<"$stderr"
+}
+
+@test "file: a symlink flipping between a file and a FIFO: each report is one object, the FIFO is never opened" {
+	local i out err rc type runs=0 files=0 fifos=0 errors=0
+	head -c 8192 /dev/zero >"$TMP/reg"
+	mkfifo "$TMP/fifo"
+	ln -s reg "$TMP/link"
+	# the link flips by rename(2), so it always exists
+	python3 -c '
+import os, sys
+os.chdir(sys.argv[1])
+while True:
+	for target in ("reg", "fifo"):
+		os.symlink(target, "l.new")
+		os.rename("l.new", "link")
+' "$TMP" </dev/null >/dev/null 2>&1 3>&- &
+	BG_PIDS="$BG_PIDS $!"
+	# a writer blocked in open(2) until somebody opens the FIFO to read it:
+	# a report that sent its ioctls to the FIFO leaves a line in "opened"
+	(
+		while :; do
+			{ echo opened >>"$TMP/opened"; } 4>"$TMP/fifo"
+		done
+	) </dev/null >/dev/null 2>&1 3>&- &
+	BG_PIDS="$BG_PIDS $!"
+	for i in $(seq 100); do
+		[ "$SECONDS" -lt 120 ] || break
+		rc=0
+		out=$(timeout 20 "$BLKCRYPT_QUERY" file -J -o PATH,TYPE,DIO,REASON,MEM-ALIGN,OFF-ALIGN,ENCRYPTION \
+			"$TMP/link" 2>"$TMP/err") || rc=$?
+		err=$(cat "$TMP/err")
+		runs=$((runs + 1))
+		[ "$rc" -ne 124 ] || { echo "run $i hung"; return 1; }
+		if [ "$rc" -ne 0 ]; then
+			# a clear error about the path, nothing on stdout
+			[[ "$err" == "blkcrypt-query: $TMP/link: "* ]] || { echo "run $i: rc $rc: $err"; return 1; }
+			[ -z "$out" ] || { echo "run $i: output with rc $rc: $out"; return 1; }
+			errors=$((errors + 1))
+			continue
+		fi
+		[ -z "$err" ] || { echo "run $i: stderr on success: $err"; return 1; }
+		type=$(jq -r '.files[0] | "\(.type) \(.dio) \(.reason) \(.encryption) \(."mem-align" | type)"' <<<"$out")
+		case $type in
+		"file yes null none number") files=$((files + 1)) ;;
+		"fifo no not-regular none null") fifos=$((fifos + 1)) ;;
+		*) echo "run $i: mixed report: $out"; return 1 ;;
+		esac
+	done
+	echo "# $runs runs: $files file reports, $fifos fifo reports, $errors errors" >&3
+	[ "$runs" -ge 20 ]
+	if [ -e "$TMP/opened" ]; then
+		echo "the FIFO was opened $(wc -l <"$TMP/opened") times in $runs runs"
+		return 1
+	fi
 }
