@@ -71,6 +71,7 @@ enum bca_error {
 	BCA_ERR_BASE = 4096,
 	BCA_ERR_PARSE,		/* a kernel file had an unexpected format */
 	BCA_ERR_KERNEL_TOO_OLD,	/* the running kernel lacks a needed interface */
+	BCA_ERR_NOT_REGULAR,	/* a FIFO, device, ... where a kernel file was expected */
 	BCA_ERR_LAST
 };
 

@@ -10,6 +10,7 @@
 static const char *const bca_errors[] = {
 	[BCA_ERR_PARSE - BCA_ERR_BASE] = "unexpected format in a kernel interface file",
 	[BCA_ERR_KERNEL_TOO_OLD - BCA_ERR_BASE] = "the running kernel lacks a needed interface",
+	[BCA_ERR_NOT_REGULAR - BCA_ERR_BASE] = "not a regular file where a kernel interface file was expected",
 };
 
 BCA_EXPORT const char *bca_strerror(int err)

@@ -292,6 +292,55 @@ sysroot() {
 	[[ $output != *striped* ]]
 }
 
+@test "device --sysroot: a FIFO as uevent, mode file, dm table or config.gz never hangs" {
+	local nvme sda
+	sysroot stack+fallback
+	nvme=$SYSROOT/sys/devices/pci0000:00/0000:00:04.0/nvme/nvme0/nvme0n1
+	sda=$SYSROOT/sys/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda
+	rm "$nvme/queue/crypto/modes/AES-256-XTS" "$SYSROOT/dm-tables/fast" "$SYSROOT/proc/config.gz"
+	mkfifo "$nvme/queue/crypto/modes/AES-256-XTS" "$SYSROOT/dm-tables/fast" "$SYSROOT/proc/config.gz"
+	# a mode file that is a FIFO is no mode
+	run timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,MODES nvme0n1
+	[ "$status" -eq 0 ]
+	assert_eq "$output" 'NAME="nvme0n1" MODES="AES-128-CBC-ESSIV:4096"'
+	# a table that is a FIFO: the target is unknown
+	run timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,TARGET dm-0
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '.devices[0] | [.name, .target]' <<<"$output")" '["dm-0",null]'
+	# a config that is a FIFO is no evidence
+	run timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,FILE-CRYPTO,EXPLAIN sda
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -r '.devices[0]."file-crypto"' <<<"$output")" unknown
+	[[ $(jq -r '.devices[0].explain' <<<"$output") == *"no kernel configuration found"* ]]
+	# a uevent that is a FIFO: the device cannot be named, and says why
+	rm "$sda/uevent"
+	mkfifo "$sda/uevent"
+	run --separate-stderr timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" sda
+	[ "$status" -eq 32 ]
+	assert_eq "$stderr" "blkcrypt-query: sda: not a regular file where a kernel interface file was expected"
+}
+
+@test "device --sysroot: symlinks resolve inside the recording, absolute or up with .., never to the live system" {
+	sysroot stack
+	# an absolute link means the recorded system's /sys
+	ln -sfn /sys/devices/pci0000:00/0000:00:04.0/nvme/nvme0/nvme0n1 "$SYSROOT/sys/dev/block/259:0"
+	run timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,PROFILE 259:0
+	[ "$status" -eq 0 ]
+	assert_eq "$output" 'NAME="nvme0n1" PROFILE="hardware"'
+	# links that would leave the recording, to a device directory outside it
+	mkdir "$TMP/outside"
+	printf 'MAJOR=8\nMINOR=0\nDEVNAME=escaped\n' >"$TMP/outside/uevent"
+	echo 8:0 >"$TMP/outside/dev"
+	ln -sfn "$TMP/outside" "$SYSROOT/sys/dev/block/8:0"
+	run --separate-stderr timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -o NAME 8:0
+	[ "$status" -eq 32 ]
+	[[ "$output$stderr" != *escaped* ]]
+	ln -sfn "../../../../../../../../../../..$TMP/outside" "$SYSROOT/sys/class/block/sda"
+	run --separate-stderr timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -o NAME sda
+	[ "$status" -eq 32 ]
+	[[ "$output$stderr" != *escaped* ]]
+}
+
 @test "device: a hardware profile with modes, data unit sizes, DUN bits, keyslots" {
 	sysroot stack
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J nvme0n1
