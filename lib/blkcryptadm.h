@@ -110,6 +110,7 @@ enum bca_dio_reason {
 	BCA_REASON_FS_NO_DIO,		/* filesystem without direct I/O */
 	BCA_REASON_DEVICE_NO_CRYPTO,	/* no device or fallback supports the crypto config */
 	BCA_REASON_UNKNOWN,		/* the kernel says no and we cannot tell why */
+	BCA_REASON_BACKING_UNREACHABLE,	/* a loop device's backing file: deleted or replaced */
 	BCA_REASON_LAST
 };
 
@@ -368,13 +369,16 @@ enum bca_loop_dio {
 /*
  * The report on a loop device's backing file, as bca_file_query() gives it;
  * -ENOENT when d is not a bound loop device, -ENODEV under a sysroot (the
- * recorded system's file is not here).
+ * recorded system's file is not here), -ESTALE when the file was deleted
+ * or its path leads to another file (the device and inode the loop driver
+ * holds decide).
  */
 int bca_blkdev_query_backing_file(struct bca_ctx *ctx, const struct bca_blkdev *d,
 				  struct bca_file **out);
 /*
  * From loop/dio and the backing file's report (NULL when there is none);
- * *reason (may be NULL) gets the file's reason when it does not do direct I/O.
+ * *reason (may be NULL) gets the file's reason when it does not do direct
+ * I/O, BCA_REASON_BACKING_UNREACHABLE when the file cannot be reached.
  */
 enum bca_loop_dio bca_blkdev_loop_dio(const struct bca_blkdev *d, const struct bca_file *backing,
 				      enum bca_dio_reason *reason);

@@ -56,6 +56,11 @@ struct bca_blkdev {
 	char *backing;
 	uint64_t loop_offset;
 	int loop_dio;			/* 1, 0, -1 unknown */
+	/* the file the loop driver holds (LOOP_GET_STATUS64), when it could be asked */
+	bool backing_id_known;
+	dev_t backing_dev;
+	ino_t backing_ino;
+	bool backing_unreachable;	/* deleted, or the path leads elsewhere */
 };
 
 /* The device's sysfs directory (below the sysroot), if it has one. */
@@ -196,12 +201,17 @@ static int add_lower(struct bca_blkdev *d, dev_t devno)
  * A loop device's backing file, offset and direct-I/O flag.  The file is
  * below the device in the stack: what holds it is the next layer down
  * (only on the live system: a recorded sysfs tree has no files to stat).
+ * The file is the device and inode the loop driver holds; the sysfs path
+ * counts only when it still leads there (a deleted file's path, with
+ * " (deleted)" appended, may name a file somebody planted).
  */
 static void read_loop(struct bca_ctx *ctx, struct bca_blkdev *d, const char *dir)
 {
+	dev_t devno = makedev(d->major, d->minor);
 	char file[PATH_MAX];
 	uint64_t v;
 	struct stat st;
+	int rc;
 
 	d->loop_dio = -1;
 	if (bca_sys_read_str_at(ctx, dir, "loop/backing_file", file, sizeof(file)) < 0 || !file[0])
@@ -211,9 +221,25 @@ static void read_loop(struct bca_ctx *ctx, struct bca_blkdev *d, const char *dir
 		d->loop_offset = v;
 	if (bca_sys_read_u64_at(ctx, dir, "loop/dio", 10, &v) == 0)
 		d->loop_dio = v != 0;
-	if (!ctx->sysroot[0] && d->backing && stat(d->backing, &st) == 0 &&
-	    major(st.st_dev) != 0)
-		add_lower(d, st.st_dev);
+	if (ctx->sysroot[0] || !d->backing)
+		return;
+	rc = bca_loop_backing_id(devno, d->name, &d->backing_dev, &d->backing_ino);
+	if (rc == 0) {
+		d->backing_id_known = true;
+		d->backing_unreachable = stat(d->backing, &st) < 0 ||
+					 st.st_dev != d->backing_dev || st.st_ino != d->backing_ino;
+		if (major(d->backing_dev) != 0)
+			add_lower(d, d->backing_dev);
+	} else {
+		bca_dbg(ctx, "%s: LOOP_GET_STATUS64: %s: trusting loop/backing_file",
+			d->name, bca_strerror(rc));
+		d->backing_unreachable = bca_loop_path_deleted(d->backing) ||
+					 stat(d->backing, &st) < 0;
+		if (!d->backing_unreachable && major(st.st_dev) != 0)
+			add_lower(d, st.st_dev);
+	}
+	if (d->backing_unreachable)
+		bca_dbg(ctx, "%s: backing file %s: deleted or replaced", d->name, d->backing);
 }
 
 /* The devices below: a partition's disk, a dm device's slaves, a loop's file's. */
@@ -524,13 +550,29 @@ BCA_EXPORT int bca_blkdev_get_loop_dio(const struct bca_blkdev *d) { return d->b
 BCA_EXPORT int bca_blkdev_query_backing_file(struct bca_ctx *ctx, const struct bca_blkdev *d,
 					     struct bca_file **out)
 {
+	const struct bca_statx *st;
+	int rc;
+
 	if (!ctx || !d || !out)
 		return -EINVAL;
 	if (!d->backing)
 		return -ENOENT;
 	if (ctx->sysroot[0])
 		return -ENODEV;
-	return bca_file_query(ctx, AT_FDCWD, d->backing, 0, out);
+	if (d->backing_unreachable)
+		return -ESTALE;
+	rc = bca_file_query(ctx, AT_FDCWD, d->backing, 0, out);
+	if (rc < 0 || !d->backing_id_known)
+		return rc;
+	/* the path may have been replaced since the device was read */
+	st = bca_file_statx(*out);
+	if (makedev(st->stx_dev_major, st->stx_dev_minor) != d->backing_dev ||
+	    st->stx_ino != d->backing_ino) {
+		bca_file_free(*out);
+		*out = NULL;
+		return -ESTALE;
+	}
+	return 0;
 }
 
 /*
@@ -550,6 +592,8 @@ BCA_EXPORT enum bca_loop_dio bca_blkdev_loop_dio(const struct bca_blkdev *d,
 		*reason = BCA_REASON_NONE;
 	if (!d || !d->backing)
 		return BCA_LOOP_DIO_NOT_LOOP;
+	if (!backing && d->backing_unreachable && reason)
+		*reason = BCA_REASON_BACKING_UNREACHABLE;
 	if (!backing)
 		return d->loop_dio == 0 ? BCA_LOOP_DIO_OFF : BCA_LOOP_DIO_UNKNOWN;
 	v = bca_file_get_verdict(backing);

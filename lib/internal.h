@@ -55,6 +55,9 @@ struct bca_ctx {
 
 /* loop.c: forget the loop devices read (a new sysroot, the end of a context) */
 void bca_loops_free(struct bca_ctx *ctx);
+/* The backing file of loop device devno (named name), from the driver; live system only. */
+int bca_loop_backing_id(dev_t devno, const char *name, dev_t *dev, ino_t *ino);
+bool bca_loop_path_deleted(const char *path);
 
 /* log.c */
 void bca_log(struct bca_ctx *ctx, int priority, const char *fmt, ...)
