@@ -16,7 +16,36 @@ teardown() {
 		kill $BG_PIDS 2>/dev/null || true
 		wait $BG_PIDS 2>/dev/null || true
 	fi
+	# a tree deeper than rm's limits goes level by level
+	[ ! -d "$TMP/deep" ] || deep_tree remove "$TMP/deep"
 	rm -rf "$TMP"
+}
+
+# deep_tree make|remove DIR [LEVELS]: DIR/d/d/... LEVELS deep, files a and z
+# at every level; or that chain removed from the bottom up.  One process
+# walking by relative names: a shell's cd slows with the path's length.
+deep_tree() {
+	python3 - "$@" <<'PY'
+import os, sys
+op, top = sys.argv[1], sys.argv[2]
+os.chdir(top)
+if op == "make":
+	for _ in range(int(sys.argv[3])):
+		os.mkdir("d")
+		os.chdir("d")
+		for name in ("a", "z"):
+			os.close(os.open(name, os.O_CREAT | os.O_WRONLY, 0o644))
+else:
+	depth = 0
+	while os.path.isdir("d") and not os.path.islink("d"):
+		os.chdir("d")
+		depth += 1
+	for _ in range(depth):
+		for name in os.listdir("."):
+			os.unlink(name)
+		os.chdir("..")
+		os.rmdir("d")
+PY
 }
 
 @test "--help goes to stdout and exits 0" {
@@ -540,4 +569,45 @@ while True:
 		echo "the FIFO was opened $(wc -l <"$TMP/opened") times in $runs runs"
 		return 1
 	fi
+}
+
+@test "-R: a 12,000-level tree is reported whole under ulimit -n 1024, in readdir order" {
+	local rc=0
+	mkdir "$TMP/deep"
+	deep_tree make "$TMP/deep" 12000
+	(
+		ulimit -n 1024
+		exec timeout 300 "$BLKCRYPT_QUERY" file -R -r -n -o PATH "$TMP/deep"
+	) >"$TMP/rows" 2>"$TMP/err" || rc=$?
+	head -c 300 "$TMP/err"
+	[ "$rc" -eq 0 ]
+	[ ! -s "$TMP/err" ]
+	assert_eq "$(wc -l <"$TMP/rows")" 24000
+	# depth-first in readdir order, as find(1) lists it: files after the
+	# subdirectory "d" in readdir order come when its 12,000 levels are done
+	find "$TMP/deep" -type f >"$TMP/want"
+	cmp "$TMP/want" "$TMP/rows"
+}
+
+@test "-R --follow: directories entered through symlinks are resumed by their path, under ulimit -n 64" {
+	local i rc=0
+	# top/d -> store/r1, r1/d -> r2, ...: ".." of each leads to store, not back
+	mkdir -p "$TMP/top" "$TMP/store"
+	for i in $(seq 100); do
+		mkdir "$TMP/store/r$i"
+		: >"$TMP/store/r$i/a"
+		: >"$TMP/store/r$i/z"
+		[ "$i" -eq 100 ] || ln -s "../r$((i + 1))" "$TMP/store/r$i/d"
+	done
+	ln -s ../store/r1 "$TMP/top/d"
+	(
+		ulimit -n 64
+		exec timeout 60 "$BLKCRYPT_QUERY" file -R --follow -r -n -o PATH "$TMP/top"
+	) >"$TMP/rows" 2>"$TMP/err" || rc=$?
+	head -c 300 "$TMP/err"
+	[ "$rc" -eq 0 ]
+	assert_eq "$(wc -l <"$TMP/rows")" 200
+	# every level once, a and z of each
+	assert_eq "$(sort -u "$TMP/rows" | wc -l)" 200
+	grep -qx "$TMP/top$(printf '/d%.0s' $(seq 100))/z" "$TMP/rows"
 }
