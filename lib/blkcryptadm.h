@@ -72,6 +72,7 @@ enum bca_error {
 	BCA_ERR_PARSE,		/* a kernel file had an unexpected format */
 	BCA_ERR_KERNEL_TOO_OLD,	/* the running kernel lacks a needed interface */
 	BCA_ERR_KEY_UNREACHABLE, /* a key only in a keyring the kernel's lookup does not search */
+	BCA_ERR_NOT_REGULAR,	/* a FIFO, device, ... where a kernel file was expected */
 	BCA_ERR_LAST
 };
 
@@ -110,6 +111,7 @@ enum bca_dio_reason {
 	BCA_REASON_FS_NO_DIO,		/* filesystem without direct I/O */
 	BCA_REASON_DEVICE_NO_CRYPTO,	/* no device or fallback supports the crypto config */
 	BCA_REASON_UNKNOWN,		/* the kernel says no and we cannot tell why */
+	BCA_REASON_BACKING_UNREACHABLE,	/* a loop device's backing file: deleted or replaced */
 	BCA_REASON_LAST
 };
 
@@ -371,13 +373,16 @@ enum bca_loop_dio {
 /*
  * The report on a loop device's backing file, as bca_file_query() gives it;
  * -ENOENT when d is not a bound loop device, -ENODEV under a sysroot (the
- * recorded system's file is not here).
+ * recorded system's file is not here), -ESTALE when the file was deleted
+ * or its path leads to another file (the device and inode the loop driver
+ * holds decide).
  */
 int bca_blkdev_query_backing_file(struct bca_ctx *ctx, const struct bca_blkdev *d,
 				  struct bca_file **out);
 /*
  * From loop/dio and the backing file's report (NULL when there is none);
- * *reason (may be NULL) gets the file's reason when it does not do direct I/O.
+ * *reason (may be NULL) gets the file's reason when it does not do direct
+ * I/O, BCA_REASON_BACKING_UNREACHABLE when the file cannot be reached.
  */
 enum bca_loop_dio bca_blkdev_loop_dio(const struct bca_blkdev *d, const struct bca_file *backing,
 				      enum bca_dio_reason *reason);

@@ -56,22 +56,25 @@ struct bca_blkdev {
 	char *backing;
 	uint64_t loop_offset;
 	int loop_dio;			/* 1, 0, -1 unknown */
+	/* the file the loop driver holds (LOOP_GET_STATUS64), when it could be asked */
+	bool backing_id_known;
+	dev_t backing_dev;
+	ino_t backing_ino;
+	bool backing_unreachable;	/* deleted, or the path leads elsewhere */
 };
 
-/* The device's sysfs directory below the sysroot, as a descriptor. */
-static int open_dev_dir(struct bca_ctx *ctx, dev_t devno)
+/* The device's sysfs directory (below the sysroot), if it has one. */
+static int dev_dir(struct bca_ctx *ctx, dev_t devno, char *buf, size_t size)
 {
-	char path[64];
-
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", major(devno), minor(devno));
-	return bca_sys_open_dir(ctx, path);
+	snprintf(buf, size, "/sys/dev/block/%u:%u", major(devno), minor(devno));
+	return bca_sys_exists_at(ctx, buf, NULL) ? 0 : -ENODEV;
 }
 
 /* Reads "MAJ:MIN" from a sysfs dev attribute. */
-static int read_devno_at(int dirfd, const char *rel, dev_t *out)
+static int read_devno_at(struct bca_ctx *ctx, const char *dir, const char *rel, dev_t *out)
 {
 	char buf[32];
-	int rc = bca_sys_read_str_at(dirfd, rel, buf, sizeof(buf));
+	int rc = bca_sys_read_str_at(ctx, dir, rel, buf, sizeof(buf));
 
 	if (rc < 0)
 		return rc;
@@ -80,10 +83,10 @@ static int read_devno_at(int dirfd, const char *rel, dev_t *out)
 }
 
 /* The kernel name from uevent's DEVNAME= line. */
-static int read_name(int dirfd, char *buf, size_t size)
+static int read_name(struct bca_ctx *ctx, const char *dir, char *buf, size_t size)
 {
 	char text[4096], *line, *save = NULL;
-	int rc = bca_sys_read_str_at(dirfd, "uevent", text, sizeof(text));
+	int rc = bca_sys_read_str_at(ctx, dir, "uevent", text, sizeof(text));
 
 	if (rc < 0)
 		return rc;
@@ -103,23 +106,24 @@ static int cmp_mode(const void *a, const void *b)
 }
 
 /* Every mode file of the profile, however many the kernel has. */
-static void read_modes(struct bca_ctx *ctx, struct bca_blkdev *d, int dirfd, const char *crypto)
+static void read_modes(struct bca_ctx *ctx, struct bca_blkdev *d, const char *dir,
+		       const char *crypto)
 {
 	char path[PATH_MAX];
 	struct blkdev_mode *m;
 	struct dirent *de;
 	uint64_t v;
-	DIR *dir;
+	DIR *modes;
 
 	snprintf(path, sizeof(path), "%s/modes", crypto);
-	dir = bca_sys_opendir_at(dirfd, path);
-	if (!dir)
+	modes = bca_sys_opendir_at(ctx, dir, path);
+	if (!modes)
 		return;
-	while ((de = readdir(dir))) {
+	while ((de = readdir(modes))) {
 		if (de->d_name[0] == '.')
 			continue;
 		if (snprintf(path, sizeof(path), "%s/modes/%s", crypto, de->d_name) >= (int)sizeof(path) ||
-		    bca_sys_read_u64_at(ctx, dirfd, path, 16, &v) < 0)
+		    bca_sys_read_u64_at(ctx, dir, path, 16, &v) < 0)
 			continue;
 		m = realloc(d->modes, (d->nmodes + 1) * sizeof(*m));
 		if (!m)
@@ -130,7 +134,7 @@ static void read_modes(struct bca_ctx *ctx, struct bca_blkdev *d, int dirfd, con
 			break;
 		m[d->nmodes++].dus_mask = v;
 	}
-	closedir(dir);
+	closedir(modes);
 	/* readdir order is the filesystem's: sort for stable output */
 	if (d->nmodes)
 		qsort(d->modes, d->nmodes, sizeof(d->modes[0]), cmp_mode);
@@ -141,7 +145,7 @@ static void read_modes(struct bca_ctx *ctx, struct bca_blkdev *d, int dirfd, con
  * type files exist only from 6.15, and only for supported types; before,
  * blk-crypto took raw keys only.
  */
-static void read_profile(struct bca_ctx *ctx, struct bca_blkdev *d, int dirfd)
+static void read_profile(struct bca_ctx *ctx, struct bca_blkdev *d, const char *dir)
 {
 	const char *crypto = d->kind == BCA_BLKDEV_PART ? "../queue/crypto" : "queue/crypto";
 	/* BCA_NO_KERNEL_IOCTL=1: as on a stock kernel, for comparing answers */
@@ -152,31 +156,31 @@ static void read_profile(struct bca_ctx *ctx, struct bca_blkdev *d, int dirfd)
 	bca_dbg(ctx, "%u:%u: reading the inline-crypto profile", d->major, d->minor);
 	/* the kernel's own answer (blkcryptadm's patches) wins over configs */
 	snprintf(path, sizeof(path), "%s_fallback", crypto);
-	if (!stock && bca_sys_read_u64_at(ctx, dirfd, path, 10, &v) == 0 && v <= 1) {
+	if (!stock && bca_sys_read_u64_at(ctx, dir, path, 10, &v) == 0 && v <= 1) {
 		bca_fallback_from_kernel(ctx, v == 1);
 		d->source = BCA_SOURCE_KERNEL;
 	}
 	d->fallback = bca_fallback_state(ctx, &d->fallback_why);
 	snprintf(path, sizeof(path), "%s/num_keyslots", crypto);
-	if (bca_sys_read_u64_at(ctx, dirfd, path, 10, &v) < 0)
+	if (bca_sys_read_u64_at(ctx, dir, path, 10, &v) < 0)
 		return;
 	d->has_profile = true;
 	d->num_keyslots = (uint32_t)v;
 	snprintf(path, sizeof(path), "%s/passthrough", crypto);
-	if (!stock && bca_sys_read_u64_at(ctx, dirfd, path, 10, &v) == 0)
+	if (!stock && bca_sys_read_u64_at(ctx, dir, path, 10, &v) == 0)
 		d->profile_dm = v == 1;
 	snprintf(path, sizeof(path), "%s/max_dun_bits", crypto);
-	if (bca_sys_read_u64_at(ctx, dirfd, path, 10, &v) == 0)
+	if (bca_sys_read_u64_at(ctx, dir, path, 10, &v) == 0)
 		d->max_dun_bits = (uint32_t)v;
 	snprintf(path, sizeof(path), "%s/raw_keys", crypto);
-	if (bca_sys_exists_at(dirfd, path))
+	if (bca_sys_exists_at(ctx, dir, path))
 		d->key_types |= BCA_KEY_TYPE_RAW;
 	snprintf(path, sizeof(path), "%s/hw_wrapped_keys", crypto);
-	if (bca_sys_exists_at(dirfd, path))
+	if (bca_sys_exists_at(ctx, dir, path))
 		d->key_types |= BCA_KEY_TYPE_HW_WRAPPED;
 	if (!d->key_types)
 		d->key_types = BCA_KEY_TYPE_RAW;
-	read_modes(ctx, d, dirfd, crypto);
+	read_modes(ctx, d, dir, crypto);
 }
 
 static int add_lower(struct bca_blkdev *d, dev_t devno)
@@ -194,59 +198,80 @@ static int add_lower(struct bca_blkdev *d, dev_t devno)
  * A loop device's backing file, offset and direct-I/O flag.  The file is
  * below the device in the stack: what holds it is the next layer down
  * (only on the live system: a recorded sysfs tree has no files to stat).
+ * The file is the device and inode the loop driver holds; the sysfs path
+ * counts only when it still leads there (a deleted file's path, with
+ * " (deleted)" appended, may name a file somebody planted).
  */
-static void read_loop(struct bca_ctx *ctx, struct bca_blkdev *d, int dirfd)
+static void read_loop(struct bca_ctx *ctx, struct bca_blkdev *d, const char *dir)
 {
+	dev_t devno = makedev(d->major, d->minor);
 	char file[PATH_MAX];
 	uint64_t v;
 	struct stat st;
+	int rc;
 
 	d->loop_dio = -1;
-	if (bca_sys_read_str_at(dirfd, "loop/backing_file", file, sizeof(file)) < 0 || !file[0])
+	if (bca_sys_read_str_at(ctx, dir, "loop/backing_file", file, sizeof(file)) < 0 || !file[0])
 		return;
 	d->backing = strdup(file);
-	if (bca_sys_read_u64_at(ctx, dirfd, "loop/offset", 10, &v) == 0)
+	if (bca_sys_read_u64_at(ctx, dir, "loop/offset", 10, &v) == 0)
 		d->loop_offset = v;
-	if (bca_sys_read_u64_at(ctx, dirfd, "loop/dio", 10, &v) == 0)
+	if (bca_sys_read_u64_at(ctx, dir, "loop/dio", 10, &v) == 0)
 		d->loop_dio = v != 0;
-	if (!ctx->sysroot[0] && d->backing && stat(d->backing, &st) == 0 &&
-	    major(st.st_dev) != 0)
-		add_lower(d, st.st_dev);
+	if (ctx->sysroot[0] || !d->backing)
+		return;
+	rc = bca_loop_backing_id(devno, d->name, &d->backing_dev, &d->backing_ino);
+	if (rc == 0) {
+		d->backing_id_known = true;
+		d->backing_unreachable = stat(d->backing, &st) < 0 ||
+					 st.st_dev != d->backing_dev || st.st_ino != d->backing_ino;
+		if (major(d->backing_dev) != 0)
+			add_lower(d, d->backing_dev);
+	} else {
+		bca_dbg(ctx, "%s: LOOP_GET_STATUS64: %s: trusting loop/backing_file",
+			d->name, bca_strerror(rc));
+		d->backing_unreachable = bca_loop_path_deleted(d->backing) ||
+					 stat(d->backing, &st) < 0;
+		if (!d->backing_unreachable && major(st.st_dev) != 0)
+			add_lower(d, st.st_dev);
+	}
+	if (d->backing_unreachable)
+		bca_dbg(ctx, "%s: backing file %s: deleted or replaced", d->name, d->backing);
 }
 
 /* The devices below: a partition's disk, a dm device's slaves, a loop's file's. */
-static void read_stack(struct bca_ctx *ctx, struct bca_blkdev *d, int dirfd)
+static void read_stack(struct bca_ctx *ctx, struct bca_blkdev *d, const char *dir)
 {
 	char path[NAME_MAX + 16];
 	struct bca_blkdev *l;
 	struct dirent *de;
 	dev_t devno;
-	DIR *dir;
+	DIR *slaves;
 	int err;
 
 	if (d->kind == BCA_BLKDEV_DM &&
 	    bca_dm_target_type(ctx, d->major, d->minor, d->dm_name, d->target, sizeof(d->target)) < 0)
 		d->target[0] = '\0';
 	if (d->kind == BCA_BLKDEV_LOOP) {
-		read_loop(ctx, d, dirfd);
+		read_loop(ctx, d, dir);
 		return;
 	}
 	if (d->kind == BCA_BLKDEV_PART) {
-		if (read_devno_at(dirfd, "../dev", &devno) == 0)
+		if (read_devno_at(ctx, dir, "../dev", &devno) == 0)
 			add_lower(d, devno);
 		return;
 	}
-	dir = bca_sys_opendir_at(dirfd, "slaves");
-	if (!dir)
+	slaves = bca_sys_opendir_at(ctx, dir, "slaves");
+	if (!slaves)
 		return;
-	while ((de = readdir(dir))) {
+	while ((de = readdir(slaves))) {
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "slaves/%s/dev", de->d_name);
-		if (read_devno_at(dirfd, path, &devno) == 0 && add_lower(d, devno) < 0)
+		if (read_devno_at(ctx, dir, path, &devno) == 0 && add_lower(d, devno) < 0)
 			break;
 	}
-	closedir(dir);
+	closedir(slaves);
 	if (d->kind != BCA_BLKDEV_DM || d->has_profile)
 		return;
 	for (size_t i = 0; i < d->nlower && !d->lower_profile; i++) {
@@ -268,7 +293,8 @@ static void blkdev_put(struct bca_blkdev *d)
 }
 
 /* A new object for devno with its name and kind, or NULL and *err. */
-static struct bca_blkdev *blkdev_new(struct bca_ctx *ctx, dev_t devno, int dirfd, int *err)
+static struct bca_blkdev *blkdev_new(struct bca_ctx *ctx, dev_t devno, const char *dir,
+				     int *err)
 {
 	struct bca_blkdev *d = calloc(1, sizeof(*d));
 
@@ -281,14 +307,14 @@ static struct bca_blkdev *blkdev_new(struct bca_ctx *ctx, dev_t devno, int dirfd
 	d->minor = minor(devno);
 	d->loop_dio = -1;
 	d->fallback = -1;
-	*err = read_name(dirfd, d->name, sizeof(d->name));
+	*err = read_name(ctx, dir, d->name, sizeof(d->name));
 	if (*err < 0) {
 		free(d);
 		return NULL;
 	}
-	if (bca_sys_read_str_at(dirfd, "dm/name", d->dm_name, sizeof(d->dm_name)) >= 0)
+	if (bca_sys_read_str_at(ctx, dir, "dm/name", d->dm_name, sizeof(d->dm_name)) >= 0)
 		d->kind = BCA_BLKDEV_DM;
-	else if (bca_sys_exists_at(dirfd, "partition"))
+	else if (bca_sys_exists_at(ctx, dir, "partition"))
 		d->kind = BCA_BLKDEV_PART;
 	else
 		d->kind = !strncmp(d->name, "loop", 4) ? BCA_BLKDEV_LOOP : BCA_BLKDEV_DISK;
@@ -313,26 +339,23 @@ static struct bca_blkdev *blkdev_find(struct bca_ctx *ctx, dev_t devno)
 struct bca_blkdev *bca_blkdev_get(struct bca_ctx *ctx, dev_t devno, unsigned int want, int *err)
 {
 	struct bca_blkdev *d = blkdev_find(ctx, devno), **v;
-	int dirfd = -1;
+	char dir[64];
 
 	*err = 0;
 	if (d && (d->have & want) == want)
 		return d;
-	dirfd = open_dev_dir(ctx, devno);
-	if (dirfd < 0) {
-		*err = dirfd == -ENOENT ? -ENODEV : dirfd;
+	*err = dev_dir(ctx, devno, dir, sizeof(dir));
+	if (*err < 0)
 		return NULL;
-	}
 	if (!d) {
-		d = blkdev_new(ctx, devno, dirfd, err);
+		d = blkdev_new(ctx, devno, dir, err);
 		if (!d)
-			goto out;
+			return NULL;
 		v = realloc(ctx->blkdevs, (ctx->nblkdevs + 1) * sizeof(*v));
 		if (!v) {
 			blkdev_put(d);
-			d = NULL;
 			*err = -ENOMEM;
-			goto out;
+			return NULL;
 		}
 		ctx->blkdevs = v;
 		v[ctx->nblkdevs++] = ctx->blkdev_last = d;
@@ -340,14 +363,12 @@ struct bca_blkdev *bca_blkdev_get(struct bca_ctx *ctx, dev_t devno, unsigned int
 	/* the profile first: the stack's dm rule reads it */
 	if (want && !(d->have & BCA_BLKDEV_HAVE_PROFILE)) {
 		d->have |= BCA_BLKDEV_HAVE_PROFILE;
-		read_profile(ctx, d, dirfd);
+		read_profile(ctx, d, dir);
 	}
 	if ((want & BCA_BLKDEV_HAVE_STACK) && !(d->have & BCA_BLKDEV_HAVE_STACK)) {
 		d->have |= BCA_BLKDEV_HAVE_STACK;
-		read_stack(ctx, d, dirfd);
+		read_stack(ctx, d, dir);
 	}
-out:
-	close(dirfd);
 	return d;
 }
 
@@ -397,7 +418,7 @@ BCA_EXPORT int bca_blkdev_query(struct bca_ctx *ctx, const char *spec, struct bc
 	char path[PATH_MAX];
 	struct stat st;
 	dev_t devno;
-	int dirfd, rc;
+	int rc;
 
 	if (!ctx || !spec || !out)
 		return -EINVAL;
@@ -410,13 +431,8 @@ BCA_EXPORT int bca_blkdev_query(struct bca_ctx *ctx, const char *spec, struct bc
 	if (!strchr(spec, '/') && strlen(spec) < 64 && *spec && strcmp(spec, ".") &&
 	    strcmp(spec, "..")) {
 		snprintf(path, sizeof(path), "/sys/class/block/%s", spec);
-		dirfd = bca_sys_open_dir(ctx, path);
-		if (dirfd >= 0) {
-			rc = read_devno_at(dirfd, "dev", &devno);
-			close(dirfd);
-			if (rc == 0)
-				return bca_blkdev_query_devno(ctx, devno, out);
-		}
+		if (read_devno_at(ctx, path, "dev", &devno) == 0)
+			return bca_blkdev_query_devno(ctx, devno, out);
 	}
 	if (stat(spec, &st) < 0)
 		return -errno;
@@ -536,13 +552,29 @@ BCA_EXPORT int bca_blkdev_get_loop_dio(const struct bca_blkdev *d) { return d->b
 BCA_EXPORT int bca_blkdev_query_backing_file(struct bca_ctx *ctx, const struct bca_blkdev *d,
 					     struct bca_file **out)
 {
+	const struct bca_statx *st;
+	int rc;
+
 	if (!ctx || !d || !out)
 		return -EINVAL;
 	if (!d->backing)
 		return -ENOENT;
 	if (ctx->sysroot[0])
 		return -ENODEV;
-	return bca_file_query(ctx, AT_FDCWD, d->backing, 0, out);
+	if (d->backing_unreachable)
+		return -ESTALE;
+	rc = bca_file_query(ctx, AT_FDCWD, d->backing, 0, out);
+	if (rc < 0 || !d->backing_id_known)
+		return rc;
+	/* the path may have been replaced since the device was read */
+	st = bca_file_statx(*out);
+	if (makedev(st->stx_dev_major, st->stx_dev_minor) != d->backing_dev ||
+	    st->stx_ino != d->backing_ino) {
+		bca_file_free(*out);
+		*out = NULL;
+		return -ESTALE;
+	}
+	return 0;
 }
 
 /*
@@ -562,6 +594,8 @@ BCA_EXPORT enum bca_loop_dio bca_blkdev_loop_dio(const struct bca_blkdev *d,
 		*reason = BCA_REASON_NONE;
 	if (!d || !d->backing)
 		return BCA_LOOP_DIO_NOT_LOOP;
+	if (!backing && d->backing_unreachable && reason)
+		*reason = BCA_REASON_BACKING_UNREACHABLE;
 	if (!backing)
 		return d->loop_dio == 0 ? BCA_LOOP_DIO_OFF : BCA_LOOP_DIO_UNKNOWN;
 	v = bca_file_get_verdict(backing);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ BCA_EXPORT int bca_new(struct bca_ctx **ctx)
 	c->fallback_state = BCA_FALLBACK_UNCHECKED;
 	c->page_size = sysconf(_SC_PAGESIZE);
 	c->no_kernel_ioctl = kernel_ioctls_disabled_env();
+	c->sysroot_fd = -1;
 	c->sysroot = strdup("");
 	if (!c->sysroot) {
 		free(c);
@@ -58,6 +60,8 @@ BCA_EXPORT void bca_unref(struct bca_ctx *ctx)
 	bca_mounts_free(ctx->mounts);
 	bca_loops_free(ctx);
 	bca_blkdevs_free(ctx);
+	if (ctx->sysroot_fd >= 0)
+		close(ctx->sysroot_fd);
 	free(ctx->sysroot);
 	free(ctx);
 }
@@ -97,27 +101,30 @@ void bca_log(struct bca_ctx *ctx, int priority, const char *fmt, ...)
 
 BCA_EXPORT int bca_set_sysroot(struct bca_ctx *ctx, const char *dir)
 {
-	struct stat st;
 	char *copy;
 	size_t len;
+	int fd = -1;
 
 	if (!dir || !strcmp(dir, "/"))
 		dir = "";
-	if (*dir) {
-		if (stat(dir, &st) < 0)
-			return -errno;
-		if (!S_ISDIR(st.st_mode))
-			return -ENOTDIR;
-	}
+	/* the root every recorded path is resolved in (sysfs.c) */
+	if (*dir && (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -errno;
 	copy = strdup(dir);
-	if (!copy)
+	if (!copy) {
+		if (fd >= 0)
+			close(fd);
 		return -ENOMEM;
+	}
 	/* "/a/b/" + "/sys/..." would double the slash: harmless, but ugly in messages */
 	len = strlen(copy);
 	while (len > 1 && copy[len - 1] == '/')
 		copy[--len] = '\0';
 	free(ctx->sysroot);
 	ctx->sysroot = copy;
+	if (ctx->sysroot_fd >= 0)
+		close(ctx->sysroot_fd);
+	ctx->sysroot_fd = fd;
 	/* mounts and devices read from another root are not ours */
 	bca_loops_free(ctx);
 	bca_mounts_free(ctx->mounts);

@@ -148,45 +148,99 @@ static int device_supports(struct bca_ctx *ctx, const struct bca_facts *in, uint
 	return (bca_blkdev_mode_dus_mask(d, mode) & dus) ? 1 : 0;
 }
 
+/* The facts a report needs beyond statx, and so whether the file is opened at all. */
+struct wants {
+	bool policy, flags, odirect, ask;
+	int *state;		/* kernel_ioctl_slot() */
+};
+
 /*
- * Gathers what the file itself can tell: policy, key status, inode flags,
- * and whether the filesystem refuses O_DIRECT outright.  Only what the
- * verdict needs is asked, so that a plain file with a known alignment
- * costs the one statx (recursive scans of millions of files).  Every step
- * is best effort: an unreadable file still gets a report from statx.
+ * Only what the verdict needs is asked, so that a plain file with a known
+ * alignment costs the one statx (recursive scans of millions of files).
  */
-static void probe_file(struct bca_ctx *ctx, struct bca_file *f, int dirfd,
-		       const char *path, unsigned int flags)
+static bool file_wants(struct bca_ctx *ctx, const struct bca_facts *in, struct wants *w)
 {
-	struct bca_facts *in = &f->in;
 	const struct bca_statx *st = &in->stx;
 	bool reg = S_ISREG(st->stx_mode);
 	bool enc_known = st->stx_attributes_mask & STATX_ATTR_ENCRYPTED;
 	bool encrypted = st->stx_attributes & STATX_ATTR_ENCRYPTED;
 	bool dio_known = st->stx_mask & STATX_DIOALIGN;
 	bool dio_ok = dio_known && st->stx_dio_mem_align && st->stx_dio_offset_align;
-	bool need_policy = encrypted || !enc_known;
-	bool need_flags = reg && dio_known && !dio_ok;
-	bool need_odirect = reg && !dio_known;
-	int *state = kernel_ioctl_slot(ctx, in->fstype);
-	bool ask = (reg || S_ISDIR(st->stx_mode)) && state && *state >= 0;
+
+	w->policy = encrypted || !enc_known;
+	w->flags = reg && dio_known && !dio_ok;
+	w->odirect = reg && !dio_known;
+	w->state = kernel_ioctl_slot(ctx, in->fstype);
+	w->ask = (reg || S_ISDIR(st->stx_mode)) && w->state && *w->state >= 0;
+	return !S_ISLNK(st->stx_mode) && (w->policy || w->flags || w->odirect || w->ask);
+}
+
+/*
+ * Opens, with flags, the object the O_PATH descriptor opath refers to, never
+ * what its path leads to by now: a symlink flipped between a regular file
+ * and a FIFO would otherwise get the FIFO opened and asked about the file.
+ * /proc/self/fd is the kernel's one way to reopen; without /proc the path
+ * is opened again and kept only if it is still the same device and inode.
+ */
+static int reopen(int opath, const struct bca_statx *st, int dirfd, const char *path,
+		  int flags)
+{
+	char proc[32];
+	struct bca_statx now;
+	int fd;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", opath);
+	fd = open(proc, flags & ~O_NOFOLLOW);	/* a magic link to follow */
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOENT)
+		return -errno;
+	fd = openat(dirfd, path, flags);
+	if (fd < 0)
+		return -errno;
+	if (bca_statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO, &now) < 0 ||
+	    now.stx_ino != st->stx_ino || now.stx_dev_major != st->stx_dev_major ||
+	    now.stx_dev_minor != st->stx_dev_minor || (now.stx_mode ^ st->stx_mode) & S_IFMT) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
+/*
+ * Gathers what the file itself can tell: policy, key status, inode flags,
+ * and whether the filesystem refuses O_DIRECT outright, from opath (the
+ * O_PATH descriptor statx described; -1 when file_wants() wants nothing).
+ * Every step is best effort: an unreadable file still gets a report from
+ * statx.
+ */
+static void probe_file(struct bca_ctx *ctx, struct bca_file *f, int opath, int dirfd,
+		       const char *path, unsigned int flags)
+{
+	struct bca_facts *in = &f->in;
+	const struct bca_statx *st = &in->stx;
+	bool reg = S_ISREG(st->stx_mode);
+	bool encrypted = st->stx_attributes & STATX_ATTR_ENCRYPTED;
 	int oflags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	struct wants w;
 	int fd = -1, pfd = -1, rc;
 
-	if (S_ISLNK(st->stx_mode) || !(need_policy || need_flags || need_odirect || ask))
+	if (opath < 0 || !file_wants(ctx, in, &w))
 		return;
 	if (flags & BCA_QUERY_NOFOLLOW)
 		oflags |= O_NOFOLLOW;
-	if (reg || S_ISDIR(st->stx_mode))
-		fd = openat(dirfd, path, oflags);
-	if (fd < 0 && reg && errno == ENOKEY)
-		in->key = BCA_KEY_ABSENT;
-	if (fd >= 0 && ask)
-		ask_kernel(ctx, f, state, fd);
+	/* FIFOs, devices and sockets are never opened: statx said all */
+	if (reg || S_ISDIR(st->stx_mode)) {
+		fd = reopen(opath, st, dirfd, path, oflags);
+		if (fd == -ENOKEY && reg)
+			in->key = BCA_KEY_ABSENT;
+	}
+	if (fd >= 0 && w.ask)
+		ask_kernel(ctx, f, w.state, fd);
 
-	if (fd >= 0 && need_flags && ioctl(fd, FS_IOC_GETFLAGS, &in->inode_flags) == 0)
+	if (fd >= 0 && w.flags && ioctl(fd, FS_IOC_GETFLAGS, &in->inode_flags) == 0)
 		in->inode_flags_known = true;
-	if (fd >= 0 && need_policy) {
+	if (fd >= 0 && w.policy) {
 		rc = bca_policy_get_fd(fd, &in->pol);
 		if (rc < 0)
 			bca_dbg(ctx, "%s: reading the policy: %s", path, bca_strerror(rc));
@@ -206,11 +260,11 @@ static void probe_file(struct bca_ctx *ctx, struct bca_file *f, int dirfd,
 		in->key = BCA_KEY_UNKNOWN;
 	}
 
-	if (fd >= 0 && need_odirect) {
+	if (fd >= 0 && w.odirect) {
 		/* the kernel does not tell: does the filesystem take O_DIRECT? */
-		int dfd = openat(dirfd, path, oflags | O_DIRECT);
+		int dfd = reopen(opath, st, dirfd, path, oflags | O_DIRECT);
 
-		if (dfd < 0 && errno == EINVAL)
+		if (dfd == -EINVAL)
 			in->odirect_refused = true;
 		if (dfd >= 0)
 			close(dfd);
@@ -313,6 +367,38 @@ static void kernel_verdict(struct bca_file *f)
 }
 
 /*
+ * The one object the report describes, as an O_PATH descriptor (which
+ * opens no FIFO and no device), and statx again on it: the path statx saw
+ * may lead elsewhere by now, and every later fact must come from the object
+ * the report's statx fields describe.
+ */
+static int open_described(struct bca_ctx *ctx, struct bca_file *f, int dirfd, const char *path,
+			  unsigned int flags, pid_t ns_pid)
+{
+	struct bca_statx *st = &f->in.stx;
+	uint64_t ino = st->stx_ino, mnt_id = st->stx_mnt_id;
+	uint32_t ma = st->stx_dev_major, mi = st->stx_dev_minor;
+	int fd, rc;
+
+	fd = openat(dirfd, path, O_PATH | O_CLOEXEC | ((flags & BCA_QUERY_NOFOLLOW) ? O_NOFOLLOW : 0));
+	if (fd < 0)
+		return -errno;
+	rc = bca_statx(fd, "", AT_EMPTY_PATH, STATX_WANTED, st);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	if (st->stx_ino != ino || st->stx_dev_major != ma || st->stx_dev_minor != mi ||
+	    st->stx_mnt_id != mnt_id) {
+		bca_dbg(ctx, "%s: replaced during the query: reporting the new object", path);
+		f->in.fstype = f->in.super_opts = NULL;
+		f->mountpoint = NULL;
+		note_mount(ctx, f, ns_pid);
+	}
+	return fd;
+}
+
+/*
  * Fills f, which holds no context reference, with the report on path.
  * The walker (walk.c) reuses one f for every entry of a scan: a scan of a
  * million files then allocates nothing per file.
@@ -320,7 +406,8 @@ static void kernel_verdict(struct bca_file *f)
 int bca_file_query_into(struct bca_ctx *ctx, int dirfd, const char *path,
 			unsigned int flags, pid_t ns_pid, struct bca_file *f)
 {
-	int at = AT_NO_AUTOMOUNT, rc;
+	int at = AT_NO_AUTOMOUNT, opath = -1, rc;
+	struct wants w;
 
 	memset(f, 0, offsetof(struct bca_file, kinfo));
 	if (flags & BCA_QUERY_NOFOLLOW)
@@ -334,7 +421,15 @@ int bca_file_query_into(struct bca_ctx *ctx, int dirfd, const char *path,
 	f->in.dev_crypto = -1;
 	f->in.fallback = -1;
 	note_mount(ctx, f, ns_pid);
-	probe_file(ctx, f, dirfd, path, flags);
+	if (file_wants(ctx, &f->in, &w)) {
+		rc = open_described(ctx, f, dirfd, path, flags, ns_pid);
+		if (rc < 0)
+			return rc;
+		opath = rc;
+	}
+	probe_file(ctx, f, opath, dirfd, path, flags);
+	if (opath >= 0)
+		close(opath);
 	if (f->kernel_known)
 		kernel_verdict(f);
 	else

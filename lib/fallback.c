@@ -45,7 +45,7 @@ int bca_config_line_fallback(const char *line)
 static int config_fallback(struct bca_ctx *ctx, const char *path)
 {
 	char line[256];
-	int fd = bca_sys_open(ctx, path, O_RDONLY);
+	int fd = bca_sys_open(ctx, path);
 	int state = -1, v;
 	gzFile gz;
 

@@ -25,6 +25,7 @@ struct bca_ctx {
 	void *log_data;
 	int log_priority;
 	char *sysroot;			/* "" for the live system */
+	int sysroot_fd;			/* O_PATH of sysroot, -1 for the live system */
 	struct bca_mountinfo *mounts;	/* cache, see mountinfo.c */
 	/* block devices read, see blkdev.c; the last one found first */
 	struct bca_blkdev **blkdevs;
@@ -54,6 +55,9 @@ struct bca_ctx {
 
 /* loop.c: forget the loop devices read (a new sysroot, the end of a context) */
 void bca_loops_free(struct bca_ctx *ctx);
+/* The backing file of loop device devno (named name), from the driver; live system only. */
+int bca_loop_backing_id(dev_t devno, const char *name, dev_t *dev, ino_t *ino);
+bool bca_loop_path_deleted(const char *path);
 
 /* log.c */
 void bca_log(struct bca_ctx *ctx, int priority, const char *fmt, ...)
@@ -62,18 +66,22 @@ void bca_log(struct bca_ctx *ctx, int priority, const char *fmt, ...)
 #define bca_info(ctx, ...) bca_log(ctx, LOG_INFO, __VA_ARGS__)
 #define bca_err(ctx, ...)  bca_log(ctx, LOG_ERR, __VA_ARGS__)
 
-/* sysfs.c: files below the context's sysroot */
-int bca_sys_open(struct bca_ctx *ctx, const char *path, int flags);
+/*
+ * sysfs.c: files below the context's sysroot, resolved inside it; regular
+ * files only (-BCA_ERR_NOT_REGULAR), opened non-blocking.  The _at forms
+ * read DIR/REL (REL may be NULL), DIR a path like /sys/dev/block/8:0.
+ */
+int bca_sys_open(struct bca_ctx *ctx, const char *path);
 int bca_sys_read_str(struct bca_ctx *ctx, const char *path, char *buf, size_t size);
 int bca_sys_read_u64(struct bca_ctx *ctx, const char *path, int base, uint64_t *val);
 FILE *bca_sys_fopen(struct bca_ctx *ctx, const char *path);
 DIR *bca_sys_opendir(struct bca_ctx *ctx, const char *path);
-int bca_sys_open_dir(struct bca_ctx *ctx, const char *path);
-int bca_sys_read_str_at(int dirfd, const char *rel, char *buf, size_t size);
-int bca_sys_read_u64_at(struct bca_ctx *ctx, int dirfd, const char *rel, int base,
+int bca_sys_read_str_at(struct bca_ctx *ctx, const char *dir, const char *rel, char *buf,
+			size_t size);
+int bca_sys_read_u64_at(struct bca_ctx *ctx, const char *dir, const char *rel, int base,
 			uint64_t *val);
-bool bca_sys_exists_at(int dirfd, const char *rel);
-DIR *bca_sys_opendir_at(int dirfd, const char *rel);
+bool bca_sys_exists_at(struct bca_ctx *ctx, const char *dir, const char *rel);
+DIR *bca_sys_opendir_at(struct bca_ctx *ctx, const char *dir, const char *rel);
 
 /*
  * devno.c: "MAJ:MIN" exactly (decimal digits, no sign, blank or newline),

@@ -10,12 +10,16 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/loop.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -25,13 +29,58 @@ struct bca_loop_map {
 	char name[32];
 };
 
+/*
+ * The backing file's device and inode as the loop driver holds them
+ * (LOOP_GET_STATUS64).  sysfs's loop/backing_file is only a path: a
+ * deleted file keeps it with " (deleted)" appended, and anybody may
+ * create a file of that name.  The node is found by device number and
+ * checked to be that device.
+ */
+int bca_loop_backing_id(dev_t devno, const char *name, dev_t *dev, ino_t *ino)
+{
+	struct loop_info64 li;
+	char path[PATH_MAX];
+	struct stat st;
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), "/dev/block/%u:%u", major(devno), minor(devno));
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && snprintf(path, sizeof(path), "/dev/%s", name) < (int)sizeof(path))
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	memset(&li, 0, sizeof(li));
+	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != devno)
+		rc = -ENODEV;
+	else if (ioctl(fd, LOOP_GET_STATUS64, &li) < 0)
+		rc = -errno;
+	close(fd);
+	if (rc < 0)
+		return rc;
+	/* the kernel's huge_encode_dev() */
+	*dev = makedev((li.lo_device >> 8) & 0xfff, (li.lo_device & 0xff) | ((li.lo_device >> 12) & 0xfff00));
+	*ino = (ino_t)li.lo_inode;
+	return 0;
+}
+
+/* Whether sysfs's path of a backing file says the file was deleted. */
+bool bca_loop_path_deleted(const char *path)
+{
+	size_t len = strlen(path), suffix = strlen(" (deleted)");
+
+	return len >= suffix && !strcmp(path + len - suffix, " (deleted)");
+}
+
 /* Every bound loop device's backing file, as (dev, ino) -> name. */
 static int read_loops(struct bca_ctx *ctx)
 {
-	char path[PATH_MAX], file[PATH_MAX];
+	char path[PATH_MAX], file[PATH_MAX], majmin[32];
 	struct bca_loop_map *m;
 	struct dirent *de;
+	dev_t loopdev;
 	struct stat st;
+	dev_t dev;
+	ino_t ino;
 	DIR *dir;
 
 	ctx->loops_read = true;
@@ -42,8 +91,17 @@ static int read_loops(struct bca_ctx *ctx)
 		if (strncmp(de->d_name, "loop", 4) || strlen(de->d_name) >= sizeof(m->name))
 			continue;
 		snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file", de->d_name);
-		if (bca_sys_read_str(ctx, path, file, sizeof(file)) < 0 || stat(file, &st) < 0)
+		if (bca_sys_read_str(ctx, path, file, sizeof(file)) < 0)
 			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/dev", de->d_name);
+		if (bca_sys_read_str(ctx, path, majmin, sizeof(majmin)) >= 0 &&
+		    bca_devno_parse(majmin, &loopdev) == 0 &&
+		    bca_loop_backing_id(loopdev, de->d_name, &dev, &ino) == 0) {
+			st.st_dev = dev;
+			st.st_ino = ino;
+		} else if (bca_loop_path_deleted(file) || stat(file, &st) < 0) {
+			continue;	/* without the driver's word, only a path to trust */
+		}
 		m = realloc(ctx->loops, (ctx->nloops + 1) * sizeof(*m));
 		if (!m) {
 			closedir(dir);

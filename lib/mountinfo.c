@@ -134,7 +134,7 @@ static int mounts_load(struct bca_ctx *ctx, pid_t pid, struct bca_mountinfo **ou
 	} else {
 		snprintf(path, sizeof(path), "/proc/self/mountinfo");
 	}
-	fd = bca_sys_open(ctx, path, O_RDONLY);
+	fd = bca_sys_open(ctx, path);
 	if (fd < 0)
 		return fd;
 	f = fdopen(fd, "r");

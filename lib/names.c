@@ -61,6 +61,8 @@ static const struct {
 		"no device under the filesystem supports the crypto configuration and blk-crypto-fallback is not available" },
 	[BCA_REASON_UNKNOWN] = { "unknown",
 		"the kernel reports no direct I/O support and the cause is unknown" },
+	[BCA_REASON_BACKING_UNREACHABLE] = { "backing-unreachable",
+		"the loop device's backing file was deleted or its path leads to another file: no report on it" },
 };
 
 BCA_EXPORT const char *bca_dio_reason_name(enum bca_dio_reason r)

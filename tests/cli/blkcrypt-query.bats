@@ -11,7 +11,41 @@ setup() {
 }
 
 teardown() {
+	# background helpers of a test (flippers, blocked FIFO writers)
+	if [ -n "${BG_PIDS:-}" ]; then
+		kill $BG_PIDS 2>/dev/null || true
+		wait $BG_PIDS 2>/dev/null || true
+	fi
+	# a tree deeper than rm's limits goes level by level
+	[ ! -d "$TMP/deep" ] || deep_tree remove "$TMP/deep"
 	rm -rf "$TMP"
+}
+
+# deep_tree make|remove DIR [LEVELS]: DIR/d/d/... LEVELS deep, files a and z
+# at every level; or that chain removed from the bottom up.  One process
+# walking by relative names: a shell's cd slows with the path's length.
+deep_tree() {
+	python3 - "$@" <<'PY'
+import os, sys
+op, top = sys.argv[1], sys.argv[2]
+os.chdir(top)
+if op == "make":
+	for _ in range(int(sys.argv[3])):
+		os.mkdir("d")
+		os.chdir("d")
+		for name in ("a", "z"):
+			os.close(os.open(name, os.O_CREAT | os.O_WRONLY, 0o644))
+else:
+	depth = 0
+	while os.path.isdir("d") and not os.path.islink("d"):
+		os.chdir("d")
+		depth += 1
+	for _ in range(depth):
+		for name in os.listdir("."):
+			os.unlink(name)
+		os.chdir("..")
+		os.rmdir("d")
+PY
 }
 
 @test "--help goes to stdout and exits 0" {
@@ -303,6 +337,55 @@ sysroot() {
 	[[ $output != *striped* ]]
 }
 
+@test "device --sysroot: a FIFO as uevent, mode file, dm table or config.gz never hangs" {
+	local nvme sda
+	sysroot stack+fallback
+	nvme=$SYSROOT/sys/devices/pci0000:00/0000:00:04.0/nvme/nvme0/nvme0n1
+	sda=$SYSROOT/sys/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda
+	rm "$nvme/queue/crypto/modes/AES-256-XTS" "$SYSROOT/dm-tables/fast" "$SYSROOT/proc/config.gz"
+	mkfifo "$nvme/queue/crypto/modes/AES-256-XTS" "$SYSROOT/dm-tables/fast" "$SYSROOT/proc/config.gz"
+	# a mode file that is a FIFO is no mode
+	run timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,MODES nvme0n1
+	[ "$status" -eq 0 ]
+	assert_eq "$output" 'NAME="nvme0n1" MODES="AES-128-CBC-ESSIV:4096"'
+	# a table that is a FIFO: the target is unknown
+	run timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,TARGET dm-0
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '.devices[0] | [.name, .target]' <<<"$output")" '["dm-0",null]'
+	# a config that is a FIFO is no evidence
+	run timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,FILE-CRYPTO,EXPLAIN sda
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -r '.devices[0]."file-crypto"' <<<"$output")" unknown
+	[[ $(jq -r '.devices[0].explain' <<<"$output") == *"no kernel configuration found"* ]]
+	# a uevent that is a FIFO: the device cannot be named, and says why
+	rm "$sda/uevent"
+	mkfifo "$sda/uevent"
+	run --separate-stderr timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" sda
+	[ "$status" -eq 32 ]
+	assert_eq "$stderr" "blkcrypt-query: sda: not a regular file where a kernel interface file was expected"
+}
+
+@test "device --sysroot: symlinks resolve inside the recording, absolute or up with .., never to the live system" {
+	sysroot stack
+	# an absolute link means the recorded system's /sys
+	ln -sfn /sys/devices/pci0000:00/0000:00:04.0/nvme/nvme0/nvme0n1 "$SYSROOT/sys/dev/block/259:0"
+	run timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,PROFILE 259:0
+	[ "$status" -eq 0 ]
+	assert_eq "$output" 'NAME="nvme0n1" PROFILE="hardware"'
+	# links that would leave the recording, to a device directory outside it
+	mkdir "$TMP/outside"
+	printf 'MAJOR=8\nMINOR=0\nDEVNAME=escaped\n' >"$TMP/outside/uevent"
+	echo 8:0 >"$TMP/outside/dev"
+	ln -sfn "$TMP/outside" "$SYSROOT/sys/dev/block/8:0"
+	run --separate-stderr timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -o NAME 8:0
+	[ "$status" -eq 32 ]
+	[[ "$output$stderr" != *escaped* ]]
+	ln -sfn "../../../../../../../../../../..$TMP/outside" "$SYSROOT/sys/class/block/sda"
+	run --separate-stderr timeout 10 "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -o NAME sda
+	[ "$status" -eq 32 ]
+	[[ "$output$stderr" != *escaped* ]]
+}
+
 @test "device: a hardware profile with modes, data unit sizes, DUN bits, keyslots" {
 	sysroot stack
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J nvme0n1
@@ -448,4 +531,99 @@ dm-2
 	[[ "$stderr" == *"file=libmount.so."*"needed by"*"libblkcryptadm.so"* ]]
 	[[ "$stderr" == *"file=libsmartcols.so."* ]]
 	! grep -E 'file=(libdevmapper|libz|libkeyutils)\.so' <<<"$stderr"
+}
+
+@test "file: a symlink flipping between a file and a FIFO: each report is one object, the FIFO is never opened" {
+	local i out err rc type runs=0 files=0 fifos=0 errors=0
+	head -c 8192 /dev/zero >"$TMP/reg"
+	mkfifo "$TMP/fifo"
+	ln -s reg "$TMP/link"
+	# the link flips by rename(2), so it always exists
+	python3 -c '
+import os, sys
+os.chdir(sys.argv[1])
+while True:
+	for target in ("reg", "fifo"):
+		os.symlink(target, "l.new")
+		os.rename("l.new", "link")
+' "$TMP" </dev/null >/dev/null 2>&1 3>&- &
+	BG_PIDS="$BG_PIDS $!"
+	# a writer blocked in open(2) until somebody opens the FIFO to read it:
+	# a report that sent its ioctls to the FIFO leaves a line in "opened"
+	(
+		while :; do
+			{ echo opened >>"$TMP/opened"; } 4>"$TMP/fifo"
+		done
+	) </dev/null >/dev/null 2>&1 3>&- &
+	BG_PIDS="$BG_PIDS $!"
+	for i in $(seq 100); do
+		[ "$SECONDS" -lt 120 ] || break
+		rc=0
+		out=$(timeout 20 "$BLKCRYPT_QUERY" file -J -o PATH,TYPE,DIO,REASON,MEM-ALIGN,OFF-ALIGN,ENCRYPTION \
+			"$TMP/link" 2>"$TMP/err") || rc=$?
+		err=$(cat "$TMP/err")
+		runs=$((runs + 1))
+		[ "$rc" -ne 124 ] || { echo "run $i hung"; return 1; }
+		if [ "$rc" -ne 0 ]; then
+			# a clear error about the path, nothing on stdout
+			[[ "$err" == "blkcrypt-query: $TMP/link: "* ]] || { echo "run $i: rc $rc: $err"; return 1; }
+			[ -z "$out" ] || { echo "run $i: output with rc $rc: $out"; return 1; }
+			errors=$((errors + 1))
+			continue
+		fi
+		[ -z "$err" ] || { echo "run $i: stderr on success: $err"; return 1; }
+		type=$(jq -r '.files[0] | "\(.type) \(.dio) \(.reason) \(.encryption) \(."mem-align" | type)"' <<<"$out")
+		case $type in
+		"file yes null none number") files=$((files + 1)) ;;
+		"fifo no not-regular none null") fifos=$((fifos + 1)) ;;
+		*) echo "run $i: mixed report: $out"; return 1 ;;
+		esac
+	done
+	echo "# $runs runs: $files file reports, $fifos fifo reports, $errors errors" >&3
+	[ "$runs" -ge 20 ]
+	if [ -e "$TMP/opened" ]; then
+		echo "the FIFO was opened $(wc -l <"$TMP/opened") times in $runs runs"
+		return 1
+	fi
+}
+
+@test "-R: a 12,000-level tree is reported whole under ulimit -n 1024, in readdir order" {
+	local rc=0
+	mkdir "$TMP/deep"
+	deep_tree make "$TMP/deep" 12000
+	(
+		ulimit -n 1024
+		exec timeout 300 "$BLKCRYPT_QUERY" file -R -r -n -o PATH "$TMP/deep"
+	) >"$TMP/rows" 2>"$TMP/err" || rc=$?
+	head -c 300 "$TMP/err"
+	[ "$rc" -eq 0 ]
+	[ ! -s "$TMP/err" ]
+	assert_eq "$(wc -l <"$TMP/rows")" 24000
+	# depth-first in readdir order, as find(1) lists it: files after the
+	# subdirectory "d" in readdir order come when its 12,000 levels are done
+	find "$TMP/deep" -type f >"$TMP/want"
+	cmp "$TMP/want" "$TMP/rows"
+}
+
+@test "-R --follow: directories entered through symlinks are resumed by their path, under ulimit -n 64" {
+	local i rc=0
+	# top/d -> store/r1, r1/d -> r2, ...: ".." of each leads to store, not back
+	mkdir -p "$TMP/top" "$TMP/store"
+	for i in $(seq 100); do
+		mkdir "$TMP/store/r$i"
+		: >"$TMP/store/r$i/a"
+		: >"$TMP/store/r$i/z"
+		[ "$i" -eq 100 ] || ln -s "../r$((i + 1))" "$TMP/store/r$i/d"
+	done
+	ln -s ../store/r1 "$TMP/top/d"
+	(
+		ulimit -n 64
+		exec timeout 60 "$BLKCRYPT_QUERY" file -R --follow -r -n -o PATH "$TMP/top"
+	) >"$TMP/rows" 2>"$TMP/err" || rc=$?
+	head -c 300 "$TMP/err"
+	[ "$rc" -eq 0 ]
+	assert_eq "$(wc -l <"$TMP/rows")" 200
+	# every level once, a and z of each
+	assert_eq "$(sort -u "$TMP/rows" | wc -l)" 200
+	grep -qx "$TMP/top$(printf '/d%.0s' $(seq 100))/z" "$TMP/rows"
 }

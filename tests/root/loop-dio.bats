@@ -90,3 +90,34 @@ cached_after_read() {
 	assert_eq "$("$BLKCRYPT_QUERY" device -r -n -o LOOP-DIO "$LOOP" | head -n1)" off
 	[ "$(cached_after_read "$LOOP" "$WORK/mnt/plain")" -gt 16000 ]
 }
+
+@test "a deleted backing file: a file planted as '<file> (deleted)' is not taken for it" {
+	local out mnt_loop
+	head -c 16M /dev/zero >"$WORK/mnt/victim"
+	loop_of "$WORK/mnt/victim"
+	mnt_loop=$(findmnt -n -o SOURCE "$WORK/mnt")
+	rm "$WORK/mnt/victim"
+	assert_eq "$(cat "/sys/block/${LOOP#/dev/}/loop/backing_file")" "$WORK/mnt/victim (deleted)"
+	# a regular file where sysfs's path now leads
+	head -c 1M /dev/zero >"$WORK/mnt/victim (deleted)"
+	out=$("$BLKCRYPT_QUERY" device -J -o NAME,KIND,LOOP-DIO,LOOP-REASON,FILE-DIO,FILE-REASON "$LOOP")
+	echo "$out"
+	assert_eq "$(jq -r '.devices[0] | "\(."loop-dio") \(."loop-reason")"' <<<"$out")" "unknown backing-unreachable"
+	assert_eq "$(jq -r '.devices[0].children[0] | "\(.kind) \(."file-dio") \(."file-reason")"' <<<"$out")" \
+		"file unknown backing-unreachable"
+	# what the device number tells stays: the file's filesystem is on the mount's loop device
+	assert_eq "$(jq -r '.devices[0].children[0].children[0].name' <<<"$out")" "${mnt_loop#/dev/}"
+	# the planted file backs no loop device
+	assert_eq "$("$BLKCRYPT_QUERY" file -r -n -o LOOP "$WORK/mnt/victim (deleted)")" ""
+	# a symlink planted there, to a file on another filesystem: not its stack either
+	rm "$WORK/mnt/victim (deleted)"
+	head -c 1M /dev/zero >"$WORK/decoy"
+	ln -s "$WORK/decoy" "$WORK/mnt/victim (deleted)"
+	out=$("$BLKCRYPT_QUERY" device -J -o NAME,KIND,LOOP-DIO,FILE-DIO "$LOOP")
+	echo "$out"
+	assert_eq "$(jq -r '.devices[0].children[0].children[0].name' <<<"$out")" "${mnt_loop#/dev/}"
+	assert_eq "$(jq -r '[.devices[0].children[0].children[] | .name] | length' <<<"$out")" 1
+	assert_eq "$("$BLKCRYPT_QUERY" file -r -n -o LOOP "$WORK/mnt/victim (deleted)")" ""
+	run "$BLKCRYPT_QUERY" device --require-dio -o NAME "$LOOP"
+	[ "$status" -eq 3 ]
+}

@@ -178,8 +178,18 @@ static struct libscols_line *add_backing_file(struct out *o, const struct bca_bl
 		return parent;
 	out_set_str(o, ln, COL_NAME, path);
 	out_set_str(o, ln, COL_KIND, "file");
-	if (!f)
+	if (!f) {
+		enum bca_dio_reason reason;
+
+		/* deleted or replaced: no report, but say so */
+		bca_blkdev_loop_dio(d, NULL, &reason);
+		if (reason == BCA_REASON_BACKING_UNREACHABLE) {
+			out_set_str(o, ln, COL_FILE_DIO, bca_dio_verdict_name(BCA_DIO_UNKNOWN));
+			out_set_str(o, ln, COL_FILE_REASON, bca_dio_reason_name(reason));
+			out_set_str(o, ln, COL_EXPLAIN, bca_dio_reason_describe(reason));
+		}
 		return ln;
+	}
 	out_set_str(o, ln, COL_FILE_DIO, bca_dio_verdict_name(bca_file_get_verdict(f)));
 	if (bca_file_get_reason(f) != BCA_REASON_NONE)
 		out_set_str(o, ln, COL_FILE_REASON, bca_dio_reason_name(bca_file_get_reason(f)));
