@@ -10,27 +10,15 @@
 #include <string.h>
 
 #include "internal.h"
+#include "input.h"
 #include "dmcrypt.h"
-
-/* The next '\n'-separated field of the input as a string, or "". */
-static char *field(const uint8_t **p, const uint8_t *end)
-{
-	const uint8_t *nl = memchr(*p, '\n', (size_t)(end - *p));
-	size_t n = (size_t)((nl ? nl : end) - *p);
-	char *s = malloc(n + 1);
-
-	memcpy(s, *p, n);
-	s[n] = '\0';
-	*p += n + (nl != NULL);
-	return s;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *p = data, *end = data + size;
 	struct bca_crypt_params cp = { .struct_size = sizeof(cp) };
 	struct bca_crypt_table *t = NULL;
-	char *line = field(&p, end), *cipher, *desc, *copy, out[1024];
+	char *line = fuzz_field(&p, end), *cipher, *desc, *copy, out[1024];
 	uint64_t nums[4] = { 0 };
 
 	if (bca_crypt_table_parse(line, &t) == 0) {
@@ -40,8 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bca_table_mask_key(line);
 	free(line);
 
-	cipher = field(&p, end);
-	desc = field(&p, end);
+	cipher = fuzz_field(&p, end);
+	desc = fuzz_field(&p, end);
 	memcpy(nums, p, (size_t)(end - p) < sizeof(nums) ? (size_t)(end - p) : sizeof(nums));
 	cp.target = nums[0] & 1 ? BCA_TARGET_INLINECRYPT : BCA_TARGET_CRYPT;
 	cp.cipher = cipher;

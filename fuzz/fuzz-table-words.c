@@ -17,6 +17,7 @@
 #include <sys/sysmacros.h>
 
 #include "internal.h"
+#include "input.h"
 #include "dmcrypt.h"
 
 /* lib/ctype.c: _S is set for \t \n \v \f \r, ' ' and 0xA0 (Latin-1 NBSP). */
@@ -54,19 +55,6 @@ static int kernel_split(char *input, char **argv, int max)
 			abort();	/* more words than any table of ours has */
 		argv[argc++] = start;
 	}
-}
-
-/* The next '\n'-separated field of the input as a string. */
-static char *field(const uint8_t **p, const uint8_t *end)
-{
-	const uint8_t *nl = memchr(*p, '\n', (size_t)(end - *p));
-	size_t n = (size_t)((nl ? nl : end) - *p);
-	char *s = malloc(n + 1);
-
-	memcpy(s, *p, n);
-	s[n] = '\0';
-	*p += n + (nl != NULL);
-	return s;
 }
 
 /* Formats a table for DESC and CIPHER; if the checks take it, the kernel must read it back. */
@@ -112,9 +100,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!size)
 		return 0;
 	flags = *p++;
-	name = field(&p, end);
-	desc = field(&p, end);
-	cipher = field(&p, end);
+	name = fuzz_field(&p, end);
+	desc = fuzz_field(&p, end);
+	cipher = fuzz_field(&p, end);
 	/* a name create takes names the key dmcrypt-inline:NAME: it must be a valid word too */
 	if (dm_name_valid(name)) {
 		snprintf(managed, sizeof(managed), MANAGED_KEY_PREFIX "%s", name);

@@ -105,3 +105,30 @@ BCA_EXPORT int bca_keyring_find_logon(struct bca_ctx *ctx, const char *desc)
 		return -BCA_ERR_KEY_UNREACHABLE;
 	return id < 0 ? id : 0;
 }
+
+/*
+ * What an interrupted create or remove leaves is a key without its table:
+ * it may go when no target of a live table loads it (dm-crypt looks the
+ * key up again on every table reload).  Removed while reachable, checked
+ * after: another key of the description, in another keyring, would be the
+ * one the next table loads.
+ */
+BCA_EXPORT int bca_keyring_reclaim_logon(struct bca_ctx *ctx, const char *desc)
+{
+	int rc = bca_keyring_find_logon(ctx, desc);
+
+	if (rc == -ENOKEY)
+		return 0;
+	if (rc < 0 && rc != -BCA_ERR_KEY_UNREACHABLE)
+		return rc;
+	rc = bca_dm_logon_key_in_use(ctx, desc, 0);
+	if (rc != 0)
+		return rc > 0 ? -EBUSY : rc;
+	rc = bca_keyring_remove_logon(ctx, desc);
+	if (rc < 0)
+		return rc;
+	rc = bca_keyring_find_logon(ctx, desc);
+	if (rc == 0 || rc == -BCA_ERR_KEY_UNREACHABLE)
+		return -EEXIST;
+	return rc == -ENOKEY ? 1 : rc;
+}

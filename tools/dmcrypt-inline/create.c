@@ -303,39 +303,18 @@ static struct bca_secret *read_key(const struct create_opts *o)
  * A key dmcrypt-inline:NAME with no device NAME is what a create or remove
  * killed half-way leaves: reclaimed when no live table loads it (a device
  * made with --key-desc may share it: then it stays and create stops).
- * Afterwards no key of that description may be reachable, or the table
- * would load the old key instead of the new one.
  */
 static int reclaim_leftover_key(struct bca_ctx *ctx, const char *desc)
 {
-	int rc = bca_keyring_find_logon(ctx, desc);
+	int rc = bca_keyring_reclaim_logon(ctx, desc);
 
-	if (rc == -ENOKEY)
-		return 0;
-	if (rc < 0 && rc != -BCA_ERR_KEY_UNREACHABLE) {
-		cli_warnx("%s: looking up the key: %s", desc, bca_strerror(rc));
-		return -1;
-	}
-	rc = bca_dm_logon_key_in_use(ctx, desc, 0);
-	if (rc != 0) {
-		if (rc > 0)
-			cli_warnx("%s: a logon key of that description exists already, and a device "
-				  "loads it", desc);
-		else
-			cli_warnx("%s: a logon key of that description exists already; cannot tell "
-				  "whether a device loads it: %s", desc, bca_strerror(rc));
-		return -1;
-	}
-	rc = bca_keyring_remove_logon(ctx, desc);
-	if (rc == 0)
-		rc = bca_keyring_find_logon(ctx, desc);
-	if (rc != -ENOKEY) {
-		cli_warnx("%s: a leftover key of that description cannot be removed: %s", desc,
-			  rc == 0 || rc == -BCA_ERR_KEY_UNREACHABLE ? "another one is reachable"
-								     : bca_strerror(rc));
-		return -1;
-	}
-	return 0;
+	if (rc == -EBUSY || rc == -EEXIST)
+		cli_warnx("%s: a logon key of that description exists already%s", desc,
+			  rc == -EBUSY ? ", and a device loads it" : "");
+	else if (rc < 0)
+		cli_warnx("%s: a logon key of that description may exist already: %s", desc,
+			  bca_strerror(rc));
+	return rc < 0 ? -1 : 0;
 }
 
 int cmd_create(int argc, char **argv)

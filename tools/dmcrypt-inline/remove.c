@@ -24,27 +24,14 @@ static int reclaim_own_key(struct bca_ctx *ctx, const char *name)
 	int rc;
 
 	snprintf(desc, sizeof(desc), MANAGED_KEY_PREFIX "%s", name);
-	rc = bca_keyring_find_logon(ctx, desc);
-	if (rc == -ENOKEY)
+	rc = bca_keyring_reclaim_logon(ctx, desc);
+	if (rc == -EBUSY)	/* another device loads it (create --key-desc): it stays */
 		return 0;
-	if (rc < 0 && rc != -BCA_ERR_KEY_UNREACHABLE) {
-		cli_warnx("%s: looking up the key: %s", desc, bca_strerror(rc));
-		return -1;
-	}
-	rc = bca_dm_logon_key_in_use(ctx, desc, 0);
 	if (rc < 0) {
-		cli_warnx("%s: key kept: cannot tell whether another device uses it: %s", desc,
-			  bca_strerror(rc));
+		cli_warnx("%s: key kept: %s", desc, bca_strerror(rc));
 		return -1;
 	}
-	if (rc > 0)	/* another device loads it (create --key-desc): it must stay */
-		return 0;
-	rc = bca_keyring_remove_logon(ctx, desc);
-	if (rc < 0 && rc != -ENOKEY) {
-		cli_warnx("%s: removing the key: %s", desc, bca_strerror(rc));
-		return -1;
-	}
-	return rc == 0;
+	return rc;
 }
 
 int cmd_remove(int argc, char **argv)
