@@ -32,9 +32,9 @@ done
 ((${#tests[@]})) || tests=("$src"/tests/vm/*.bats)
 
 workdir=${BCA_KERNEL_WORKDIR:-/var/tmp/blkcryptadm-kernel}
-variant="" build_opts=() run_opts=()
+variant="" image=vmlinux build_opts=() run_opts=()
 if [ "${BCA_VM_DEBUG_KERNEL:-0}" = 1 ]; then
-	variant=-debug build_opts=(--debug) run_opts=(--kernel-reports)
+	variant=-debug image=bzImage-debug build_opts=(--debug) run_opts=(--kernel-reports)
 fi
 t0=$(date +%s)
 "$src/kernel/scripts/build-kernel" "${build_opts[@]}" >&2 || bail "the guest kernel did not build"
@@ -44,7 +44,7 @@ trap 'rm -f "$times"' EXIT
 rc=0
 BCA_KERNEL_RELEASE=$(cat "$workdir/kernel.release$variant") \
 	"$src/kernel/scripts/vm-tests" --timing-file "$times" "${run_opts[@]}" \
-	--kernel "$workdir/vmlinux$variant" --timeout "${BCA_VM_TIMEOUT:-900}" \
+	--kernel "$workdir/$image" --timeout "${BCA_VM_TIMEOUT:-900}" \
 	--disk fs:1G --disk dm:256M --share "$build" --share "$src" -- "${tests[@]}" || rc=$?
 if [ -s "$times" ]; then
 	eval "$(cat "$times")"
