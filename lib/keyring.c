@@ -127,8 +127,12 @@ BCA_EXPORT int bca_keyring_reclaim_logon(struct bca_ctx *ctx, const char *desc)
 	rc = bca_keyring_remove_logon(ctx, desc);
 	if (rc < 0)
 		return rc;
+	/*
+	 * The invalidated key stays in its keyrings until the key garbage
+	 * collector runs, and a search meanwhile says EKEYREVOKED, not ENOKEY.
+	 */
 	rc = bca_keyring_find_logon(ctx, desc);
 	if (rc == 0 || rc == -BCA_ERR_KEY_UNREACHABLE)
 		return -EEXIST;
-	return rc == -ENOKEY ? 1 : rc;
+	return rc == -ENOKEY || rc == -EKEYREVOKED ? 1 : rc;
 }

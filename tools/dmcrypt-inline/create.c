@@ -312,8 +312,7 @@ static int reclaim_leftover_key(struct bca_ctx *ctx, const char *desc)
 		cli_warnx("%s: a logon key of that description exists already%s", desc,
 			  rc == -EBUSY ? ", and a device loads it" : "");
 	else if (rc < 0)
-		cli_warnx("%s: a logon key of that description may exist already: %s", desc,
-			  bca_strerror(rc));
+		cli_warnx("%s: looking up the key: %s", desc, bca_strerror(rc));
 	return rc < 0 ? -1 : 0;
 }
 
