@@ -779,7 +779,7 @@ int bca_keyring_find_logon(struct bca_ctx *ctx, const char *desc);
 /*
  * Removes the logon key DESC unless a target of a live table loads it (a
  * key left by an interrupted create or remove): 1 removed, 0 there was
- * none, -EBUSY a table loads it (it stays), -EEXIST another key of that
+ * none (or only a revoked or expired one), -EBUSY a table loads it (it stays), -EEXIST another key of that
  * description is still reachable, another negative error when the keyrings
  * or device-mapper cannot be asked.
  */

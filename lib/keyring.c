@@ -117,7 +117,12 @@ BCA_EXPORT int bca_keyring_reclaim_logon(struct bca_ctx *ctx, const char *desc)
 {
 	int rc = bca_keyring_find_logon(ctx, desc);
 
-	if (rc == -ENOKEY)
+	/*
+	 * Revoked or expired (one we invalidated a moment ago, before the GC
+	 * ran): no table load can use it, and a new key added beside it is
+	 * the one a search finds.
+	 */
+	if (rc == -ENOKEY || rc == -EKEYREVOKED || rc == -EKEYEXPIRED)
 		return 0;
 	if (rc < 0 && rc != -BCA_ERR_KEY_UNREACHABLE)
 		return rc;
