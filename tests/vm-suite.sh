@@ -11,7 +11,9 @@
 #
 # Environment (make check sets the first two): BCA_SRCDIR, BCA_BUILDDIR,
 # BCA_KERNEL_WORKDIR (default /var/tmp/blkcryptadm-kernel), BCA_VM_JOBS,
-# BCA_VM_TIMEOUT (seconds per guest, default 900), BCA_VM_DEBUG_KERNEL=1
+# BCA_VM_TIMEOUT (seconds per guest, default 900; 2700 on the debug kernel,
+# where KASAN and the sanitized tools take each guest to about 900 s under
+# TCG on two cores), BCA_VM_DEBUG_KERNEL=1
 # (the suite on build-kernel --debug's KASAN and lockdep kernel, any kernel
 # report a failure: vm-run --kernel-reports).
 set -euo pipefail
@@ -32,9 +34,10 @@ done
 ((${#tests[@]})) || tests=("$src"/tests/vm/*.bats)
 
 workdir=${BCA_KERNEL_WORKDIR:-/var/tmp/blkcryptadm-kernel}
-variant="" image=vmlinux build_opts=() run_opts=()
+variant="" image=vmlinux build_opts=() run_opts=() timeout=900
 if [ "${BCA_VM_DEBUG_KERNEL:-0}" = 1 ]; then
 	variant=-debug image=bzImage-debug build_opts=(--debug) run_opts=(--kernel-reports)
+	timeout=2700
 fi
 t0=$(date +%s)
 "$src/kernel/scripts/build-kernel" "${build_opts[@]}" >&2 || bail "the guest kernel did not build"
@@ -44,7 +47,7 @@ trap 'rm -f "$times"' EXIT
 rc=0
 BCA_KERNEL_RELEASE=$(cat "$workdir/kernel.release$variant") \
 	"$src/kernel/scripts/vm-tests" --timing-file "$times" "${run_opts[@]}" \
-	--kernel "$workdir/$image" --timeout "${BCA_VM_TIMEOUT:-900}" \
+	--kernel "$workdir/$image" --timeout "${BCA_VM_TIMEOUT:-$timeout}" \
 	--disk fs:1G --disk dm:256M --share "$build" --share "$src" -- "${tests[@]}" || rc=$?
 if [ -s "$times" ]; then
 	eval "$(cat "$times")"
