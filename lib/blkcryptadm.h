@@ -739,10 +739,10 @@ int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char *uuid,
 		    const char *table, bool readonly);
 int bca_dm_remove(struct bca_ctx *ctx, const char *name);
 /*
- * Whether any target of a live device other than EXCEPT (0: none) loads
- * the logon key DESC: 1 yes, 0 no, negative when that cannot be known.
+ * Whether any target of a live device loads the logon key DESC: 1 yes,
+ * 0 no, negative when that cannot be known.
  */
-int bca_dm_logon_key_in_use(struct bca_ctx *ctx, const char *desc, dev_t except);
+int bca_dm_logon_key_in_use(struct bca_ctx *ctx, const char *desc);
 /*
  * The live table of device NAME (its raw name: never unmangled), malloc'd
  * in *out, every target a line as "dmsetup table" prints them, hex keys

@@ -26,6 +26,7 @@ struct bca_dm_device {
 	unsigned int ntargets;
 	unsigned int major, minor;
 	uint64_t sectors;
+	struct dm_task *dmt;	/* the table task, for the library's own callbacks */
 };
 
 /* libdevmapper's log hook is process-wide: remember whose call is running. */
@@ -126,7 +127,7 @@ static int dm_check_available(struct bca_ctx *ctx)
 static int describe_and_call(const char *name, dev_t dev, bca_dm_list_fn fn, void *data)
 {
 	struct dm_task *dmt = dm_task_create(DM_DEVICE_TABLE);
-	struct bca_dm_device d = { .name = name, .target = "" };
+	struct bca_dm_device d = { .name = name, .target = "", .dmt = dmt };
 	struct dm_info info;
 	uint64_t start, length;
 	char *type = NULL, *params;
@@ -227,50 +228,33 @@ static bool params_use_logon(const char *params, const char *desc)
 /* bca_dm_list() callback state of bca_dm_logon_key_in_use(). */
 struct key_scan {
 	const char *desc;
-	dev_t except;
 	int used;
 };
 
-/* Every target of the device's table, not only the first: any may load the key. */
+/*
+ * Every target of the device's table, not only the first: any may load the
+ * key.  The table is the one bca_dm_list() loaded (secure data: wiped).
+ */
 static int scan_device_keys(const struct bca_dm_device *dev, void *data)
 {
 	struct key_scan *ks = data;
-	dev_t devno = bca_dm_device_get_devno(dev);
-	struct dm_task *dmt;
 	uint64_t start, length;
 	char *type = NULL, *params = NULL;
 	void *next = NULL;
-	int rc = -ENOMEM;
 
-	if (ks->used || devno == ks->except)
-		return 0;
-	dmt = dm_task_create(DM_DEVICE_TABLE);
-	if (!dmt || !dm_task_set_major(dmt, (int)major(devno)) ||
-	    !dm_task_set_minor(dmt, (int)minor(devno)) || !dm_task_secure_data(dmt))
-		goto out;
-	if (!dm_task_run(dmt)) {
-		/* removed since it was listed: it uses nothing */
-		rc = dm_task_get_errno(dmt) == ENXIO ? 0 : -EIO;
-		goto out;
-	}
-	rc = 0;
 	do {
-		next = dm_get_next_target(dmt, next, &start, &length, &type, &params);
-		if (type && params && (!strcmp(type, "crypt") || !strcmp(type, "inlinecrypt")) &&
+		next = dm_get_next_target(dev->dmt, next, &start, &length, &type, &params);
+		if (!ks->used && type && params &&
+		    (!strcmp(type, "crypt") || !strcmp(type, "inlinecrypt")) &&
 		    params_use_logon(params, ks->desc))
 			ks->used = 1;
-		if (params)
-			explicit_bzero(params, strlen(params));
 	} while (type && next);
-out:
-	if (dmt)
-		dm_task_destroy(dmt);
-	return rc;
+	return 0;
 }
 
-BCA_EXPORT int bca_dm_logon_key_in_use(struct bca_ctx *ctx, const char *desc, dev_t except)
+BCA_EXPORT int bca_dm_logon_key_in_use(struct bca_ctx *ctx, const char *desc)
 {
-	struct key_scan ks = { .desc = desc, .except = except };
+	struct key_scan ks = { .desc = desc };
 	int rc;
 
 	if (!desc)
@@ -528,10 +512,10 @@ static int append_target(struct bca_secret **line, size_t *len, uint64_t start, 
  * The live table of NAME, every target a line as "dmsetup table" prints
  * it, built in locked memory (a bca_secret): it holds the keys until
  * masked, and key bytes never pass through ordinary heap.  libdevmapper's
- * own buffer is wiped (dm_task_secure_data()).  *ntargets gets the count.
+ * own buffer is wiped (dm_task_secure_data()).
  */
 static int get_table_secret(struct bca_ctx *ctx, const char *name, struct bca_secret **out,
-			    dev_t *devno, unsigned int *ntargets)
+			    dev_t *devno)
 {
 	struct dm_task *dmt;
 	struct dm_info info;
@@ -542,7 +526,6 @@ static int get_table_secret(struct bca_ctx *ctx, const char *name, struct bca_se
 	size_t len = 0;
 	int rc = dm_check_available(ctx);
 
-	*ntargets = 0;
 	if (rc < 0)
 		return rc;
 	dm_enter(ctx);
@@ -572,7 +555,6 @@ static int get_table_secret(struct bca_ctx *ctx, const char *name, struct bca_se
 		rc = append_target(&line, &len, start, length, type, params ? params : "");
 		if (params)
 			explicit_bzero(params, strlen(params));
-		++*ntargets;
 	} while (rc == 0 && next);
 	if (rc == 0 && !line)
 		rc = -ENODATA;
@@ -607,9 +589,8 @@ static void mask_keys(char *text)
 BCA_EXPORT int bca_dm_get_table(struct bca_ctx *ctx, const char *name, char **out, dev_t *devno)
 {
 	struct bca_secret *line;
-	unsigned int ntargets;
 	char *copy;
-	int rc = get_table_secret(ctx, name, &line, devno, &ntargets);
+	int rc = get_table_secret(ctx, name, &line, devno);
 
 	if (rc < 0)
 		return rc;
@@ -643,9 +624,7 @@ BCA_EXPORT int bca_dm_get_params(struct bca_ctx *ctx, const char *name,
 BCA_EXPORT int bca_dm_get_table_keys(struct bca_ctx *ctx, const char *name,
 				     struct bca_secret **out)
 {
-	unsigned int ntargets;
-
 	if (!out)
 		return -EINVAL;
-	return get_table_secret(ctx, name, out, NULL, &ntargets);
+	return get_table_secret(ctx, name, out, NULL);
 }

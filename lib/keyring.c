@@ -126,7 +126,7 @@ BCA_EXPORT int bca_keyring_reclaim_logon(struct bca_ctx *ctx, const char *desc)
 		return 0;
 	if (rc < 0 && rc != -BCA_ERR_KEY_UNREACHABLE)
 		return rc;
-	rc = bca_dm_logon_key_in_use(ctx, desc, 0);
+	rc = bca_dm_logon_key_in_use(ctx, desc);
 	if (rc != 0)
 		return rc > 0 ? -EBUSY : rc;
 	rc = bca_keyring_remove_logon(ctx, desc);
