@@ -10,8 +10,8 @@
  * cannot be opened (encrypted without the key), on other filesystems, or
  * when the environment sets BCA_NO_KERNEL_IOCTL=1, the verdict is inferred
  * from statx (STATX_DIOALIGN), the fscrypt policy, the key status, the
- * superblock options in mountinfo and the device's crypto profile in sysfs,
- * and marked BCA_SOURCE_INFERRED.
+ * superblock options in mountinfo, the device's crypto profile in sysfs
+ * and, on f2fs, FIEMAP's inline extent, and marked BCA_SOURCE_INFERRED.
  */
 #include "config.h"
 
@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <libgen.h>
 #include <limits.h>
+#include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,13 +151,15 @@ static int device_supports(struct bca_ctx *ctx, const struct bca_facts *in, uint
 
 /* The facts a report needs beyond statx, and so whether the file is opened at all. */
 struct wants {
-	bool policy, flags, odirect, ask;
+	bool policy, flags, odirect, ask, fiemap;
 	int *state;		/* kernel_ioctl_slot() */
 };
 
 /*
  * Only what the verdict needs is asked, so that a plain file with a known
  * alignment costs the one statx (recursive scans of millions of files).
+ * f2fs is the exception: without STATX_DIO_READ_ALIGN its alignment speaks
+ * for writes only, and only FIEMAP tells an inline file (see inline_data_of()).
  */
 static bool file_wants(struct bca_ctx *ctx, const struct bca_facts *in, struct wants *w)
 {
@@ -172,7 +175,36 @@ static bool file_wants(struct bca_ctx *ctx, const struct bca_facts *in, struct w
 	w->odirect = reg && !dio_known;
 	w->state = kernel_ioctl_slot(ctx, in->fstype);
 	w->ask = (reg || S_ISDIR(st->stx_mode)) && w->state && *w->state >= 0;
-	return !S_ISLNK(st->stx_mode) && (w->policy || w->flags || w->odirect || w->ask);
+	w->fiemap = reg && dio_ok && !(st->stx_mask & STATX_DIO_READ_ALIGN) &&
+		    in->fstype && !strcmp(in->fstype, "f2fs");
+	return !S_ISLNK(st->stx_mode) &&
+	       (w->policy || w->flags || w->odirect || w->ask || w->fiemap);
+}
+
+/*
+ * Whether the data of the open file fd lives in its inode, from FIEMAP's
+ * first extent (FIEMAP_EXTENT_DATA_INLINE): 1, 0, or -1 when the
+ * filesystem does not say.  f2fs serves O_DIRECT reads of such a file
+ * through the page cache (f2fs_force_buffered_io(READ)), yet its statx
+ * before STATX_DIO_READ_ALIGN reports the alignment of writes, which
+ * convert the inline data first.  One extent on the stack, no allocation.
+ */
+static int inline_data_of(struct bca_ctx *ctx, int fd)
+{
+	union {
+		struct fiemap fm;
+		unsigned char room[sizeof(struct fiemap) + sizeof(struct fiemap_extent)];
+	} m;
+
+	memset(&m, 0, sizeof(m));
+	m.fm.fm_length = FIEMAP_MAX_OFFSET;
+	m.fm.fm_extent_count = 1;
+	if (ioctl(fd, FS_IOC_FIEMAP, &m.fm) < 0) {
+		bca_dbg(ctx, "FS_IOC_FIEMAP: %s", bca_strerror(-errno));
+		return -1;
+	}
+	return m.fm.fm_mapped_extents &&
+	       (m.fm.fm_extents[0].fe_flags & FIEMAP_EXTENT_DATA_INLINE);
 }
 
 /*
@@ -209,8 +241,9 @@ static int reopen(int opath, const struct bca_statx *st, int dirfd, const char *
 
 /*
  * Gathers what the file itself can tell: policy, key status, inode flags,
- * and whether the filesystem refuses O_DIRECT outright, from opath (the
- * O_PATH descriptor statx described; -1 when file_wants() wants nothing).
+ * inline data (f2fs), and whether the filesystem refuses O_DIRECT
+ * outright, from opath (the O_PATH descriptor statx described; -1 when
+ * file_wants() wants nothing).
  * Every step is best effort: an unreadable file still gets a report from
  * statx.
  */
@@ -237,6 +270,9 @@ static void probe_file(struct bca_ctx *ctx, struct bca_file *f, int opath, int d
 	}
 	if (fd >= 0 && w.ask)
 		ask_kernel(ctx, f, w.state, fd);
+	/* the kernel's answer, when it came, already counts inline data */
+	if (fd >= 0 && w.fiemap && !f->kernel_known)
+		in->inline_data = inline_data_of(ctx, fd);
 
 	if (fd >= 0 && w.flags && ioctl(fd, FS_IOC_GETFLAGS, &in->inode_flags) == 0)
 		in->inode_flags_known = true;
@@ -420,6 +456,7 @@ int bca_file_query_into(struct bca_ctx *ctx, int dirfd, const char *path,
 	f->in.page_size = ctx->page_size;
 	f->in.dev_crypto = -1;
 	f->in.fallback = -1;
+	f->in.inline_data = -1;
 	note_mount(ctx, f, ns_pid);
 	if (file_wants(ctx, &f->in, &w)) {
 		rc = open_described(ctx, f, dirfd, path, flags, ns_pid);

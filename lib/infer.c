@@ -9,7 +9,9 @@
  * statx decides whether direct I/O happens; the other facts only explain
  * it.  That keeps the inference right on kernels whose rules differ: on 7.3
  * ("Standardize on blk-crypto") every encrypted file gets direct I/O through
- * blk-crypto-fallback without inlinecrypt, and statx says so.
+ * blk-crypto-fallback without inlinecrypt, and statx says so.  The one
+ * exception is f2fs's inline data, where statx speaks for writes only and
+ * FIEMAP shows what reads do.
  */
 #include "config.h"
 
@@ -34,6 +36,17 @@ static bool has_inlinecrypt(const struct bca_facts *in)
 bool bca_fs_memory_backed(const char *fstype)
 {
 	return fstype && (!strcmp(fstype, "tmpfs") || !strcmp(fstype, "ramfs"));
+}
+
+/*
+ * An f2fs file whose data FIEMAP shows inline: f2fs_getattr() before
+ * STATX_DIO_READ_ALIGN reports the alignment of direct writes (which
+ * convert the inline data first), but f2fs_force_buffered_io(READ) sends
+ * direct reads of inline data through the page cache.
+ */
+static bool f2fs_inline_reads(const struct bca_facts *in)
+{
+	return in->inline_data == 1 && in->fstype && !strcmp(in->fstype, "f2fs");
 }
 
 /*
@@ -129,6 +142,11 @@ void bca_infer_verdict(const struct bca_facts *in, struct bca_verdict *out)
 	}
 	if (!dio_known)
 		return;		/* before 6.1, or a filesystem that does not say */
+	if (dio_ok && f2fs_inline_reads(in)) {
+		out->verdict = BCA_DIO_BUFFERED;
+		out->reason = BCA_REASON_INLINE_DATA;
+		return;
+	}
 	if (dio_ok) {
 		out->verdict = BCA_DIO_YES;
 		out->reason = BCA_REASON_NONE;

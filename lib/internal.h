@@ -192,6 +192,7 @@ struct bca_facts {
 	bool odirect_refused;		/* open(O_DIRECT) failed with EINVAL */
 	int dev_crypto;			/* device profile has the file's config: 1, 0, -1 unknown */
 	int fallback;			/* blk-crypto-fallback built in: 1, 0, -1 unknown */
+	int inline_data;		/* FIEMAP: data stored in the inode: 1, 0, -1 unknown */
 	long page_size;
 };
 struct bca_verdict {

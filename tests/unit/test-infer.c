@@ -91,6 +91,24 @@ static const struct kase cases[] = {
 	  "ext4", "rw", 0, -1, -1, BCA_DIO_NO, BCA_REASON_NOT_REGULAR, BCA_CRYPTO_NONE },
 };
 
+/*
+ * f2fs on stock kernels (6.1..7.3): statx gives the alignment of direct
+ * writes, which convert inline data first, while direct reads of inline
+ * data go through the page cache; FIEMAP's first extent tells.  inline_data
+ * is its answer: 1 FIEMAP_EXTENT_DATA_INLINE, 0 on the device, -1 none.
+ */
+static const struct {
+	struct kase k;
+	int inline_data;
+} fiemap_cases[] = {
+	{ { "7.3 f2fs inline data on a stock kernel: statx says 4096/4096, FIEMAP says inline",
+	    0, true, 4096, 4096, 4096, 0, 0, BCA_KEY_NOT_APPLICABLE, "f2fs", "rw,lazytime", 0,
+	    -1, -1, BCA_DIO_BUFFERED, BCA_REASON_INLINE_DATA, BCA_CRYPTO_NONE }, 1 },
+	{ { "7.3 f2fs small file, FIEMAP unanswered: statx stands",
+	    0, true, 4096, 4096, 4096, 0, 0, BCA_KEY_NOT_APPLICABLE, "f2fs", "rw,lazytime", 0,
+	    -1, -1, BCA_DIO_YES, BCA_REASON_NONE, BCA_CRYPTO_NONE }, -1 },
+};
+
 static void facts_of(const struct kase *k, struct bca_facts *in)
 {
 	memset(in, 0, sizeof(*in));
@@ -117,25 +135,31 @@ static void facts_of(const struct kase *k, struct bca_facts *in)
 	in->page_size = 4096;
 }
 
-int main(void)
+/* The verdict, reason and crypto inferred from k's facts (inline_data: FIEMAP's) */
+static void check(const struct kase *k, int inline_data)
 {
 	char name[160];
+	struct bca_facts in;
+	struct bca_verdict v;
 
-	plan((int)BCA_ARRAY_SIZE(cases) * 3 + 5);
-	for (size_t i = 0; i < BCA_ARRAY_SIZE(cases); i++) {
-		const struct kase *k = &cases[i];
-		struct bca_facts in;
-		struct bca_verdict v;
+	facts_of(k, &in);
+	in.inline_data = inline_data;
+	bca_infer_verdict(&in, &v);
+	snprintf(name, sizeof(name), "%s: verdict", k->name);
+	is_str(bca_dio_verdict_name(v.verdict), bca_dio_verdict_name(k->verdict), name);
+	snprintf(name, sizeof(name), "%s: reason", k->name);
+	is_str(bca_dio_reason_name(v.reason), bca_dio_reason_name(k->reason), name);
+	snprintf(name, sizeof(name), "%s: crypto", k->name);
+	is_str(bca_crypto_impl_name(v.crypto), bca_crypto_impl_name(k->crypto), name);
+}
 
-		facts_of(k, &in);
-		bca_infer_verdict(&in, &v);
-		snprintf(name, sizeof(name), "%s: verdict", k->name);
-		is_str(bca_dio_verdict_name(v.verdict), bca_dio_verdict_name(k->verdict), name);
-		snprintf(name, sizeof(name), "%s: reason", k->name);
-		is_str(bca_dio_reason_name(v.reason), bca_dio_reason_name(k->reason), name);
-		snprintf(name, sizeof(name), "%s: crypto", k->name);
-		is_str(bca_crypto_impl_name(v.crypto), bca_crypto_impl_name(k->crypto), name);
-	}
+int main(void)
+{
+	plan((int)(BCA_ARRAY_SIZE(cases) + BCA_ARRAY_SIZE(fiemap_cases)) * 3 + 5);
+	for (size_t i = 0; i < BCA_ARRAY_SIZE(cases); i++)
+		check(&cases[i], -1);
+	for (size_t i = 0; i < BCA_ARRAY_SIZE(fiemap_cases); i++)
+		check(&fiemap_cases[i].k, fiemap_cases[i].inline_data);
 	is_int(bca_config_line_fallback("CONFIG_BLK_INLINE_ENCRYPTION_FALLBACK=y\n"), 1,
 	       "config: fallback built in");
 	is_int(bca_config_line_fallback("# CONFIG_BLK_INLINE_ENCRYPTION_FALLBACK is not set\n"), 0,
