@@ -2,19 +2,36 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # The VM suite as one entry of make check's TESTS (configure's
-# ENABLE_VM_TESTS): builds the guest kernel when needed, then runs the bats
+# ENABLE_VM_TESTS): builds the guest kernels when needed, then runs the bats
 # files of tests/vm/ (or those of BCA_VM_TESTS / VM_TESTS, paths relative
-# to the source tree or absolute) in parallel guests, TAP on stdout for
-# automake's tap-driver.sh, every test case counted.  The closing line
-# "check-vm: kernel build N s, boot N s, suite N s ..." goes to stderr (the
-# log) and to tests/vm-suite.timing in the build tree.
+# to the source tree or absolute) in parallel guests on every kernel of
+# BCA_VM_KERNELS, TAP on stdout for automake's tap-driver.sh, every test
+# case counted, each test's name starting with its kernel.  The closing
+# line "check-vm: kernel build N s, boot N s, suite N s ..." goes to stderr
+# (the log) and to tests/vm-suite.timing in the build tree.
+#
+# Kernels (vm-run --kernel names):
+#   6.12, mainline        our series on Debian's linux-source-6.12 and on
+#                         mainline (Debian experimental's linux-source-7.3),
+#                         built here: every file runs on 6.12; on mainline
+#                         those without the file tag needs-series (the
+#                         suites of interfaces kernel/patches/mainline does
+#                         not have yet)
+#   debian-6.1, debian-7.2, debian-7.3
+#                         Debian's own kernels as they ship (fetched once,
+#                         cached): tests/vm/truth.bats runs on them, the
+#                         feature suites need our series
+# The truth suite's findings go to tests/truth/KERNEL.tsv in the build
+# tree; kernel/scripts/kernel-matrix (make kernel-matrix) makes
+# tests/vm/KERNELS.md of them.
 #
 # Environment (make check sets the first two): BCA_SRCDIR, BCA_BUILDDIR,
 # BCA_KERNEL_WORKDIR (default /var/tmp/blkcryptadm-kernel), BCA_VM_JOBS,
-# BCA_VM_TIMEOUT (seconds per guest, default 900; 2700 on the debug kernel,
-# where KASAN and the sanitized tools take each guest to about 900 s under
-# TCG on two cores), BCA_VM_DEBUG_KERNEL=1
-# (the suite on build-kernel --debug's KASAN and lockdep kernel, any kernel
+# BCA_VM_KERNELS (default "6.12 mainline debian-6.1 debian-7.2 debian-7.3"),
+# BCA_VM_TIMEOUT (seconds per guest, default 900; 2700 on the debug
+# kernels, where KASAN and the sanitized tools take each guest to about
+# 900 s under TCG on two cores), BCA_VM_DEBUG_KERNEL=1 (our kernels are
+# their build-kernel --debug variants, with KASAN and lockdep, any kernel
 # report a failure: vm-run --kernel-reports).
 set -euo pipefail
 
@@ -34,27 +51,55 @@ done
 ((${#tests[@]})) || tests=("$src"/tests/vm/*.bats)
 
 workdir=${BCA_KERNEL_WORKDIR:-/var/tmp/blkcryptadm-kernel}
-variant="" image=vmlinux build_opts=() run_opts=() timeout=900
-if [ "${BCA_VM_DEBUG_KERNEL:-0}" = 1 ]; then
-	variant=-debug image=bzImage-debug build_opts=(--debug) run_opts=(--kernel-reports)
-	timeout=2700
+debug=${BCA_VM_DEBUG_KERNEL:-0}
+timeout=900 build_opts=() run_opts=() suffix=""
+if [ "$debug" = 1 ]; then
+	build_opts=(--debug) run_opts=(--kernel-reports) suffix=-debug timeout=2700
 fi
+read -r -a kernels <<<"${BCA_VM_KERNELS:-6.12 mainline debian-6.1 debian-7.2 debian-7.3}"
+((${#kernels[@]})) || bail "BCA_VM_KERNELS names no kernel"
+
+# Our kernels are built (each build-kernel is a no-op when up to date),
+# Debian's fetched; then each kernel gets its files.
 t0=$(date +%s)
-"$src/kernel/scripts/build-kernel" "${build_opts[@]}" >&2 || bail "the guest kernel did not build"
+args=()
+for k in "${kernels[@]}"; do
+	case $k in
+	6.12|mainline)
+		"$src/kernel/scripts/build-kernel" --tree "$k" "${build_opts[@]}" >&2 ||
+			bail "the $k guest kernel did not build"
+		for t in "${tests[@]}"; do
+			# the interfaces of kernel/patches/series: 6.12 only, so far
+			[ "$k" = mainline ] && grep -q '^# bats file_tags=.*needs-series' "$t" && continue
+			args+=("$k$suffix:$t")
+		done
+		;;
+	debian-6.1|debian-7.2|debian-7.3)
+		"$src/kernel/scripts/fetch-debian" "$k" >&2 || bail "cannot fetch $k"
+		for t in "${tests[@]}"; do
+			[ "$(basename "$t")" = truth.bats ] && args+=("$k:$t")
+		done
+		;;
+	*) bail "BCA_VM_KERNELS: unknown kernel '$k' (6.12, mainline, debian-6.1, debian-7.2, debian-7.3)" ;;
+	esac
+done
 t1=$(date +%s)
+((${#args[@]})) || bail "no test file runs on ${kernels[*]} (Debian's kernels run only truth.bats)"
 times=$(mktemp)
 trap 'rm -f "$times"' EXIT
 rc=0
-BCA_KERNEL_RELEASE=$(cat "$workdir/kernel.release$variant") \
+mkdir -p "$build/tests/truth"
+BCA_TRUTH_DIR="$build/tests/truth" \
 	"$src/kernel/scripts/vm-tests" --timing-file "$times" "${run_opts[@]}" \
-	--kernel "$workdir/$image" --timeout "${BCA_VM_TIMEOUT:-$timeout}" \
-	--disk fs:1G --disk dm:256M --share "$build" --share "$src" -- "${tests[@]}" || rc=$?
+	--timeout "${BCA_VM_TIMEOUT:-$timeout}" \
+	--disk fs:1G --disk dm:256M --share "$build" --share "$src" -- "${args[@]}" || rc=$?
+what="${kernels[*]}${suffix:+ ($suffix builds)}"
 if [ -s "$times" ]; then
 	eval "$(cat "$times")"
 	# shellcheck disable=SC2154 # boot, command, total, guests: from vm-tests
-	line="check-vm${variant:+ ($variant kernel)}: kernel build $((t1 - t0)) s, boot $boot s, suite $command s ($([ "$guests" = 1 ] && echo "1 guest" || echo "$guests guests in parallel")), total $(awk "BEGIN { print $((t1 - t0)) + $total }") s"
+	line="check-vm on $what: kernel builds $((t1 - t0)) s, boot $boot s, suite $command s ($guests guests, ${BCA_VM_JOBS:-$(nproc)} at a time), total $(awk "BEGIN { print $((t1 - t0)) + $total }") s"
 else
-	line="check-vm${variant:+ ($variant kernel)}: kernel build $((t1 - t0)) s, the guests did not report"
+	line="check-vm on $what: kernel builds $((t1 - t0)) s, the guests did not report"
 fi
 echo "$line" >&2
 echo "$line" >"$build/tests/vm-suite.timing"

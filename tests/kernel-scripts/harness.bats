@@ -64,7 +64,7 @@ build_kernel() {
 	printf '0001-two.patch\n0002-three.patch\n' >"$T/kernel/patches/series"
 	build_kernel
 	[[ "$output" == *"applied 2 patch(es)"* ]]
-	[[ "$output" == *"not a 6.12 source tree"* ]]
+	[[ "$output" == *"not a kernel source tree"* ]]
 	[ "$(cat "$T/work/src/fs/a.c")" = $'one\nTWO\nTHREE' ]
 	touch -d '2000-01-01' "$T/work/src/fs/a.c"
 
@@ -116,6 +116,8 @@ while [[ $1 != -- ]]; do
 	case $1 in
 	--timing-file) echo "boot=1.5 command=2.5 total=4.0" >"$2"; shift 2 ;;
 	--smp) echo "$2" >>"${FAKE_SMP_LOG:?}"; shift 2 ;;
+	--kernel) echo "kernel $2" >>"$FAKE_SMP_LOG.args"; shift 2 ;;
+	--kernel-reports) echo "reports" >>"$FAKE_SMP_LOG.args"; shift ;;
 	*) shift 2 ;;
 	esac
 done
@@ -183,4 +185,57 @@ EOF
 	run "$T/scripts/vm-tests" --jobs 2
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"no test files given"* ]]
+}
+
+@test "vm-tests: KERNEL:FILE runs FILE on KERNEL, names tagged; reports only on our -debug kernels" {
+	fake_vm_tests
+	run "$T/scripts/vm-tests" --jobs 2 --kernel-reports --timing-file "$T/times" -- \
+		"6.12-debug:$T/a.bats" "6.12-debug:$T/c.bats" "debian-6.1:$T/c.bats"
+	[ "$status" -eq 0 ]
+	local tap
+	tap=$(grep -v '^vm-tests: guest' <<<"$output")
+	[ "$(grep -c '^ok [0-9]* \[6.12-debug\] ' <<<"$tap")" -eq 3 ]
+	[ "$(grep -c '^ok [0-9]* \[debian-6.1\] c1' <<<"$tap")" -eq 1 ]
+	[ "$(tail -n 1 <<<"$tap")" = "1..4" ]
+	# three guests: two for 6.12-debug's files, one for debian-6.1's
+	[[ "$(cat "$T/times")" == *" guests=3" ]]
+	[ "$(grep -c '^kernel 6.12-debug$' "$T/smp.args")" -eq 2 ]
+	[ "$(grep -c '^kernel debian-6.1$' "$T/smp.args")" -eq 1 ]
+	[ "$(grep -c '^reports$' "$T/smp.args")" -eq 2 ]
+	[[ "$output" == *"vm-tests: guest 3 (debian-6.1): c.bats "* ]]
+}
+
+@test "vm-tests: one kernel, names untagged" {
+	fake_vm_tests
+	run "$T/scripts/vm-tests" --kernel mainline -- "$T/a.bats"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^ok [0-9]* a[12] in ' <<<"$output")" -eq 2 ]
+	[ "$(cat "$T/smp.args")" = "kernel mainline" ]
+}
+
+# --- fetch-debian, kernel-matrix ------------------------------------------------
+
+@test "fetch-debian: unknown kernels and options are usage errors, before any download" {
+	run "$SCRIPTS/fetch-debian"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no kernel named"* ]]
+	BCA_KERNEL_WORKDIR=$T/work run "$SCRIPTS/fetch-debian" debian-5.10
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown kernel 'debian-5.10'"* ]]
+	BCA_KERNEL_WORKDIR=$T/work run "$SCRIPTS/fetch-debian" --force debian-6.1
+	[ "$status" -eq 2 ]
+	[ ! -e "$T/work" ]
+}
+
+@test "kernel-matrix: one row per case, one column per kernel in release order" {
+	mkdir "$T/truth"
+	printf '# debian-7.3 7.3-amd64\next4-enc\tyes\tyes\tyes\t-\tinline-fallback\t0\n' >"$T/truth/debian-7.3.tsv"
+	printf '# 6.12-debug 6.12.118-bca\next4-enc\tbuffered\tbuffered\tbuffered\tno-inlinecrypt\tfs-layer\t256\next4-nokey\tno\tno\tno\tkey-absent\tunknown\topen\n' >"$T/truth/6.12-debug.tsv"
+	run "$SCRIPTS/kernel-matrix" "$T/truth"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "| case | 6.12 (6.12.118-bca) | debian-7.3 (7.3-amd64) |" ]
+	[ "${lines[2]}" = "| ext4-enc | buffered, fs-layer, 256 cached | yes, inline-fallback, 0 cached |" ]
+	[ "${lines[3]}" = "| ext4-nokey | no, unknown, open fails | skipped |" ]
+	run "$SCRIPTS/kernel-matrix" "$T/none"
+	[ "$status" -eq 1 ]
 }

@@ -7,6 +7,9 @@
 # (nothing left in the page cache), which only blk-crypto-fallback can give.
 # (queue/crypto/passthrough needs a device with a profile: the emulated
 # hardware of the null_blk patch, tested in nullb-crypto.bats.)
+# Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
+# guest only, until the mainline series has the same interfaces.
+# bats file_tags=needs-series
 
 load vm_helpers
 

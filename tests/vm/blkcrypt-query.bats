@@ -2,6 +2,9 @@
 # blkcrypt-query on our 6.12 guest: blk-crypto-fallback with inlinecrypt,
 # the silent fallback without it, --probe agreeing with both, and device
 # stacks through dm-linear and dm-crypt.
+# Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
+# guest only, until the mainline series has the same interfaces.
+# bats file_tags=needs-series
 
 load vm_helpers
 

@@ -4,6 +4,9 @@
 # a virtio disk (no inline encryption hardware) --for-dio picks the
 # fallback configuration and files get real direct I/O; without inlinecrypt
 # it refuses and files stay buffered.
+# Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
+# guest only, until the mainline series has the same interfaces.
+# bats file_tags=needs-series
 
 load vm_helpers
 bats_require_minimum_version 1.5.0

@@ -4,6 +4,9 @@
 # (STATX_DIOALIGN), so loop/dio tells the truth.  Checked against what the
 # kernel does: backing-file pages left in the page cache (mincore) after
 # 64 MiB read with O_DIRECT from the loop device.
+# Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
+# guest only, until the mainline series has the same interfaces.
+# bats file_tags=needs-series
 
 load vm_helpers
 

@@ -6,6 +6,9 @@
 # counters, real direct I/O measured with mincore, and the stored bytes,
 # which must be ciphertext that blk-crypto-fallback and fscrypt's own
 # filesystem-layer encryption decrypt to the same data.
+# Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
+# guest only, until the mainline series has the same interfaces.
+# bats file_tags=needs-series
 
 load vm_helpers
 

@@ -5,6 +5,9 @@
 # O_DIRECT reads go through the page cache, as having none.  Each answer
 # is checked against what O_DIRECT does: pages left in the page cache after
 # an O_DIRECT read (mincore, tests/helpers/pagecache).
+# Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
+# guest only, until the mainline series has the same interfaces.
+# bats file_tags=needs-series
 
 load vm_helpers
 

@@ -230,8 +230,10 @@ loop_check() {
 	"$PC" dio-write "$MNT/holes" 1
 	after=$(awk '$1 == "nr_dirtied" { print $2 }' /proc/vmstat)
 	echo "# ext4-noextent-holes: $((after - before)) pages dirtied by a 1 MiB O_DIRECT write into holes" >&3
-	record ext4-noextent-hole-write "$([ $((after - before)) -ge 256 ] && echo buffered || echo yes)" - - - - "$((after - before))"
-	[ $((after - before)) -ge 256 ]
+	# 256 pages written; direct I/O would dirty none of them (a few
+	# metadata pages at most), the page cache most (252 seen)
+	record ext4-noextent-hole-write "$([ $((after - before)) -ge 128 ] && echo buffered || echo yes)" - - - - "$((after - before)) dirtied"
+	[ $((after - before)) -ge 128 ]
 }
 
 @test "f2fs: plain file and inline data" {

@@ -3,6 +3,9 @@
 # device, through pwritev2/preadv2, aio and io_uring, and blkcrypt-query
 # --strict-probe.  A refusal is ENOTBLK, made before anything changes; a
 # file that does not honour the flag says EOPNOTSUPP.
+# Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
+# guest only, until the mainline series has the same interfaces.
+# bats file_tags=needs-series
 
 load uapi_helpers
 

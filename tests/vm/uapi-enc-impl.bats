@@ -4,6 +4,9 @@
 # with it when it infers the same answer.
 # Key status values are FS_IOC_GET_ENCRYPTION_KEY_STATUS's: 1 absent,
 # 2 present, 3 incompletely removed.
+# Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
+# guest only, until the mainline series has the same interfaces.
+# bats file_tags=needs-series
 
 load uapi_helpers
 

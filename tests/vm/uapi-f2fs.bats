@@ -1,6 +1,9 @@
 #!/usr/bin/env bats
 # The three interfaces on f2fs: FS_IOC_GET_ENCRYPTION_IMPL, the
 # kernel/inference agreement, and RWF_DIO_STRICT.
+# Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
+# guest only, until the mainline series has the same interfaces.
+# bats file_tags=needs-series
 
 load uapi_helpers
 
