@@ -247,28 +247,29 @@ loop_check() {
 	loop_check loop-f2fs-plain "$MNT/plain"
 }
 
+# ext4_file_on NAME DEV: an ext4 on DEV with a 1 MiB file, its verdict
+# checked as NAME; the device query of the stack must succeed.
+ext4_file_on() {
+	vm_mkfs_ext4 "$2"
+	vm_mount "$2" "$MNT"
+	head -c 1M /dev/urandom >"$MNT/plain"
+	sync
+	check "$1" "$MNT/plain" yes
+	"$BQ" device "$2" >/dev/null
+}
+
 @test "dm-linear and dm-crypt stacks: ext4 on each" {
 	local dev size
 	dev=$(vm_disk dm)
 	size=$(blockdev --getsz "$dev")
 	vm_dm_create truth-linear "0 $size linear $dev 0" ||
 		skip "$(uname -r) has no dm-linear"
-	vm_mkfs_ext4 /dev/mapper/truth-linear
-	vm_mount /dev/mapper/truth-linear "$MNT"
-	head -c 1M /dev/urandom >"$MNT/plain"
-	sync
-	check dm-linear-ext4 "$MNT/plain" yes
-	"$BQ" device /dev/mapper/truth-linear >/dev/null
+	ext4_file_on dm-linear-ext4 /dev/mapper/truth-linear
 	vm_teardown
 	# the table (with its throw-away key) from stdin, never in argv
 	printf '0 %s crypt aes-xts-plain64 %s 0 %s 0\n' "$size" \
 		"$(head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n')" "$dev" |
 		dmsetup create --noudevsync truth-crypt || skip "$(uname -r) has no dm-crypt"
 	vm_on_teardown "dmsetup remove --noudevsync truth-crypt"
-	vm_mkfs_ext4 /dev/mapper/truth-crypt
-	vm_mount /dev/mapper/truth-crypt "$MNT"
-	head -c 1M /dev/urandom >"$MNT/plain"
-	sync
-	check dm-crypt-ext4 "$MNT/plain" yes
-	"$BQ" device /dev/mapper/truth-crypt >/dev/null
+	ext4_file_on dm-crypt-ext4 /dev/mapper/truth-crypt
 }
