@@ -50,7 +50,6 @@ for t in ${BCA_VM_TESTS:-${VM_TESTS:-}}; do
 done
 ((${#tests[@]})) || tests=("$src"/tests/vm/*.bats)
 
-workdir=${BCA_KERNEL_WORKDIR:-/var/tmp/blkcryptadm-kernel}
 debug=${BCA_VM_DEBUG_KERNEL:-0}
 timeout=900 build_opts=() run_opts=() suffix=""
 if [ "$debug" = 1 ]; then
@@ -114,7 +113,7 @@ skip_lines() {
 	--disk fs:1G --disk dm:256M --share "$build" --share "$src" -- "${args[@]}" ||
 	echo "$?" >"$times.rc"; } |
 	awk -v skips="$(skip_lines)" '
-		/^1\.\.[0-9]+$/ { split($0, a, /\.\./); plan = a[2] + 0; next }
+		/^1\.\.[0-9]+$/ { next }	# the plan: counted again below
 		/^(not )?ok [0-9]+/ { n++ }
 		{ print; fflush() }
 		END {

@@ -79,21 +79,20 @@ logged_crypto() {
 # what O_DIRECT did (and WANT, when the case fixes it on every kernel);
 # the alignments are statx's; CRYPTO matches fscrypt's log where it logged.
 check() {
-	local name=$1 f=$2 want=${3:-} cached m k i reason crypto logged align
-	local DIO REASON CRYPTO
+	local name=$1 f=$2 want=${3:-} cached m i logged align DIO REASON CRYPTO
 	cached=$(cached_after_dio "$f")
 	m=$(measured_of "$cached")
+	# DIO (the kernel's verdict where it answers), REASON, CRYPTO
 	eval "$("$BQ" file -P -o DIO,REASON,CRYPTO "$f")"
-	k=$DIO reason=$REASON crypto=$CRYPTO
 	i=$(BCA_NO_KERNEL_IOCTL=1 "$BQ" file -r -n -o DIO "$f")
 	logged=$(logged_crypto)
-	echo "# $name: measured $m (cached $cached), reported $k (kernel) $i (inferred), reason ${reason:-none}, crypto ${crypto:-?}${logged:+, fscrypt logged $logged}" >&3
-	record "$name" "$m" "$k" "$i" "${reason:--}" "${crypto:--}" "$cached"
-	[ "$k" = "$m" ] || { echo "$name: kernel verdict $k, O_DIRECT did $m"; return 1; }
+	echo "# $name: measured $m (cached $cached), reported $DIO (kernel) $i (inferred), reason ${REASON:-none}, crypto ${CRYPTO:-?}${logged:+, fscrypt logged $logged}" >&3
+	record "$name" "$m" "$DIO" "$i" "${REASON:--}" "${CRYPTO:--}" "$cached"
+	[ "$DIO" = "$m" ] || { echo "$name: kernel verdict $DIO, O_DIRECT did $m"; return 1; }
 	[ "$i" = "$m" ] || { echo "$name: inferred verdict $i, O_DIRECT did $m"; return 1; }
 	[ -z "$want" ] || [ "$m" = "$want" ] || { echo "$name: O_DIRECT did $m, the case is $want on every kernel"; return 1; }
-	if [ -n "$logged" ] && [ "$crypto" != "$logged" ]; then
-		echo "$name: CRYPTO $crypto, fscrypt logged $logged"
+	if [ -n "$logged" ] && [ "$CRYPTO" != "$logged" ]; then
+		echo "$name: CRYPTO $CRYPTO, fscrypt logged $logged"
 		return 1
 	fi
 	if [ "$m" = yes ]; then
