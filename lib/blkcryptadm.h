@@ -112,6 +112,7 @@ enum bca_dio_reason {
 	BCA_REASON_DEVICE_NO_CRYPTO,	/* no device or fallback supports the crypto config */
 	BCA_REASON_UNKNOWN,		/* the kernel says no and we cannot tell why */
 	BCA_REASON_BACKING_UNREACHABLE,	/* a loop device's backing file: deleted or replaced */
+	BCA_REASON_LOOP_DIO_OFF,	/* a loop device below has loop/dio 0 */
 	BCA_REASON_LAST
 };
 
@@ -288,6 +289,7 @@ enum bca_blkdev_kind {
 	BCA_BLKDEV_PART,
 	BCA_BLKDEV_DM,
 	BCA_BLKDEV_LOOP,
+	BCA_BLKDEV_ZRAM,
 	BCA_BLKDEV_LAST
 };
 
@@ -388,7 +390,80 @@ enum bca_loop_dio bca_blkdev_loop_dio(const struct bca_blkdev *d, const struct b
 				      enum bca_dio_reason *reason);
 const char *bca_loop_dio_name(enum bca_loop_dio v);
 
-/* The devices directly below (a partition's disk, a dm device's slaves). */
+/*
+ * A zram device's backing device (sysfs backing_dev: the path zram opened,
+ * NULL when none is set or the kernel has no CONFIG_ZRAM_WRITEBACK), its
+ * writeback limit (1 enabled, *pages the budget left; 0 disabled; -1
+ * unknown) and bd_stat (pages on the backing device, read from and written
+ * to it; -1 when unknown).  The backing device is the device below.
+ */
+const char *bca_blkdev_get_zram_backing_dev(const struct bca_blkdev *d);
+int bca_blkdev_get_zram_writeback_limit(const struct bca_blkdev *d, uint64_t *pages);
+int bca_blkdev_get_zram_bd_stat(const struct bca_blkdev *d, uint64_t *count, uint64_t *reads,
+				uint64_t *writes);
+
+/* Whether pages a zram device writes back reach storage without a second copy in a page cache. */
+enum bca_zram_wb {
+	BCA_ZRAM_WB_NOT_ZRAM = 0,	/* not a zram device */
+	BCA_ZRAM_WB_YES,		/* every layer below sends the pages on uncached */
+	BCA_ZRAM_WB_BUFFERED,		/* a loop layer below caches them (*reason says why) */
+	BCA_ZRAM_WB_NONE,		/* no backing device: nothing is written back */
+	BCA_ZRAM_WB_UNKNOWN,
+};
+/*
+ * Follows the backing device down the stack (dm, partitions, loop devices
+ * to their backing files and those files' devices): zram submits its
+ * writeback bios to the backing device, so the pages are cached twice
+ * exactly when a loop layer below goes through a page cache.  *reason (may
+ * be NULL) gets that layer's reason: BCA_REASON_LOOP_DIO_OFF or its backing
+ * file's.
+ */
+enum bca_zram_wb bca_blkdev_zram_writeback(struct bca_ctx *ctx, const struct bca_blkdev *d,
+					   enum bca_dio_reason *reason);
+const char *bca_zram_wb_name(enum bca_zram_wb v);
+
+/*
+ * Active swap, from /proc/swaps (below the sysroot): 1 when d is a swap
+ * area (swapon on the device), 0 when not, or a negative error.
+ */
+int bca_blkdev_is_swap(struct bca_ctx *ctx, const struct bca_blkdev *d);
+
+/* How a file serves as swap now. */
+enum bca_swap_use {
+	BCA_SWAP_NONE = 0,
+	BCA_SWAP_FILE,			/* the file is a swap area (swapon on the file) */
+	BCA_SWAP_LOOP,			/* a loop device over the file is a swap area */
+};
+/*
+ * Whether swapon(2) can use the file itself as swap, from evidence only:
+ * yes while it is a swap area, no for an fscrypt-encrypted file (mm/swapfile.c
+ * refuses those on every kernel: "Filesystem-level encrypted swapfile ...
+ * is unsupported"), unknown otherwise.
+ */
+enum bca_swapon {
+	BCA_SWAPON_UNKNOWN = 0,
+	BCA_SWAPON_YES,
+	BCA_SWAPON_NO,
+};
+/*
+ * *use (and the loop devices in buf, comma-separated, as
+ * bca_file_get_loop_devices) and the swapon answer for f.  Returns 0 or a
+ * negative error; on a recorded sysroot every file is BCA_SWAP_NONE.
+ */
+int bca_file_get_swap(struct bca_ctx *ctx, const struct bca_file *f, enum bca_swap_use *use,
+		      char *buf, size_t size);
+enum bca_swapon bca_file_swapon(struct bca_ctx *ctx, const struct bca_file *f);
+const char *bca_swap_use_name(enum bca_swap_use u);
+const char *bca_swapon_name(enum bca_swapon s);
+/*
+ * Swap and the file in a sentence: whether swapon takes it, with the
+ * kernel's own advice when it does not, and what a loop device with
+ * direct I/O over it would do with swapped pages.  Returns the length
+ * snprintf() would.
+ */
+int bca_file_explain_swap(struct bca_ctx *ctx, const struct bca_file *f, char *buf, size_t size);
+
+/* The devices directly below (a partition's disk, a dm device's slaves, zram's backing device). */
 size_t bca_blkdev_get_lower_count(const struct bca_blkdev *d);
 dev_t bca_blkdev_get_lower(const struct bca_blkdev *d, size_t i);
 /*

@@ -10,7 +10,9 @@
  * (5.18+).  A kernel with blkcryptadm's patches also says there whether the
  * profile is passed through by a stacking driver (queue/crypto/passthrough)
  * and whether blk-crypto-fallback serves what the device cannot
- * (queue/crypto_fallback); elsewhere both are inferred.
+ * (queue/crypto_fallback); elsewhere both are inferred.  A zram device's
+ * backing device (backing_dev, CONFIG_ZRAM_WRITEBACK) is the device below
+ * it: zram has no slaves/ links.
  */
 #include "config.h"
 
@@ -18,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -61,6 +64,12 @@ struct bca_blkdev {
 	dev_t backing_dev;
 	ino_t backing_ino;
 	bool backing_unreachable;	/* deleted, or the path leads elsewhere */
+	/* zram: sysfs backing_dev, writeback_limit{,_enable}, bd_stat */
+	char *zram_backing;
+	int zram_wb_limit;		/* 1 enabled, 0 disabled, -1 unknown */
+	uint64_t zram_wb_pages;
+	bool zram_bd_known;
+	uint64_t zram_bd[3];		/* count, reads, writes (4 KiB pages) */
 };
 
 /* The device's sysfs directory (below the sysroot), if it has one. */
@@ -239,7 +248,53 @@ static void read_loop(struct bca_ctx *ctx, struct bca_blkdev *d, const char *dir
 		bca_dbg(ctx, "%s: backing file %s: deleted or replaced", d->name, d->backing);
 }
 
-/* The devices below: a partition's disk, a dm device's slaves, a loop's file's. */
+/*
+ * zram's backing_dev is the path zram opened ("none" before one is set).
+ * On the live system the node is stat()ed; a recorded tree (or a path not
+ * reachable from here) is resolved by its kernel name in /sys/class/block.
+ */
+static void read_zram(struct bca_ctx *ctx, struct bca_blkdev *d, const char *dir)
+{
+	char path[PATH_MAX], sys[NAME_MAX + 32];
+	const char *base;
+	unsigned long long v[3];
+	struct stat st;
+	dev_t devno = 0;
+	uint64_t n;
+
+	d->zram_wb_limit = -1;
+	if (bca_sys_read_u64_at(ctx, dir, "writeback_limit_enable", 10, &n) == 0)
+		d->zram_wb_limit = n != 0;
+	if (d->zram_wb_limit == 1 &&
+	    bca_sys_read_u64_at(ctx, dir, "writeback_limit", 10, &d->zram_wb_pages) < 0)
+		d->zram_wb_limit = -1;
+	if (bca_sys_read_str_at(ctx, dir, "bd_stat", path, sizeof(path)) >= 0 &&
+	    sscanf(path, "%llu %llu %llu", &v[0], &v[1], &v[2]) == 3) {
+		d->zram_bd_known = true;
+		for (int i = 0; i < 3; i++)
+			d->zram_bd[i] = v[i];
+	}
+	if (bca_sys_read_str_at(ctx, dir, "backing_dev", path, sizeof(path)) < 0 ||
+	    !path[0] || !strcmp(path, "none"))
+		return;
+	d->zram_backing = strdup(path);
+	if (!ctx->sysroot[0] && stat(path, &st) == 0 && S_ISBLK(st.st_mode)) {
+		devno = st.st_rdev;
+	} else {
+		base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		if (*base && strcmp(base, "..") && strcmp(base, ".") &&
+		    snprintf(sys, sizeof(sys), "/sys/class/block/%s", base) < (int)sizeof(sys) &&
+		    read_devno_at(ctx, sys, "dev", &devno) < 0)
+			devno = 0;
+	}
+	if (devno)
+		add_lower(d, devno);
+	else
+		bca_dbg(ctx, "%s: backing device %s: not found", d->name, path);
+}
+
+/* The devices below: a partition's disk, a dm device's slaves, a loop's file's, zram's backing device. */
 static void read_stack(struct bca_ctx *ctx, struct bca_blkdev *d, const char *dir)
 {
 	char path[NAME_MAX + 16];
@@ -254,6 +309,10 @@ static void read_stack(struct bca_ctx *ctx, struct bca_blkdev *d, const char *di
 		d->target[0] = '\0';
 	if (d->kind == BCA_BLKDEV_LOOP) {
 		read_loop(ctx, d, dir);
+		return;
+	}
+	if (d->kind == BCA_BLKDEV_ZRAM) {
+		read_zram(ctx, d, dir);
 		return;
 	}
 	if (d->kind == BCA_BLKDEV_PART) {
@@ -289,6 +348,7 @@ static void blkdev_put(struct bca_blkdev *d)
 	free(d->modes);
 	free(d->lower);
 	free(d->backing);
+	free(d->zram_backing);
 	free(d);
 }
 
@@ -307,6 +367,7 @@ static struct bca_blkdev *blkdev_new(struct bca_ctx *ctx, dev_t devno, const cha
 	d->minor = minor(devno);
 	d->loop_dio = -1;
 	d->fallback = -1;
+	d->zram_wb_limit = -1;
 	*err = read_name(ctx, dir, d->name, sizeof(d->name));
 	if (*err < 0) {
 		free(d);
@@ -316,8 +377,12 @@ static struct bca_blkdev *blkdev_new(struct bca_ctx *ctx, dev_t devno, const cha
 		d->kind = BCA_BLKDEV_DM;
 	else if (bca_sys_exists_at(ctx, dir, "partition"))
 		d->kind = BCA_BLKDEV_PART;
+	else if (!strncmp(d->name, "loop", 4))
+		d->kind = BCA_BLKDEV_LOOP;
+	else if (!strncmp(d->name, "zram", 4) && bca_sys_exists_at(ctx, dir, "disksize"))
+		d->kind = BCA_BLKDEV_ZRAM;
 	else
-		d->kind = !strncmp(d->name, "loop", 4) ? BCA_BLKDEV_LOOP : BCA_BLKDEV_DISK;
+		d->kind = BCA_BLKDEV_DISK;
 	return d;
 }
 
@@ -606,4 +671,110 @@ BCA_EXPORT enum bca_loop_dio bca_blkdev_loop_dio(const struct bca_blkdev *d,
 	if (d->loop_dio < 0 || v == BCA_DIO_UNKNOWN)
 		return BCA_LOOP_DIO_UNKNOWN;
 	return v == BCA_DIO_YES ? BCA_LOOP_DIO_YES : BCA_LOOP_DIO_BUFFERED;
+}
+
+BCA_EXPORT const char *bca_blkdev_get_zram_backing_dev(const struct bca_blkdev *d)
+{
+	return d->kind == BCA_BLKDEV_ZRAM ? d->zram_backing : NULL;
+}
+
+BCA_EXPORT int bca_blkdev_get_zram_writeback_limit(const struct bca_blkdev *d, uint64_t *pages)
+{
+	if (d->kind != BCA_BLKDEV_ZRAM)
+		return -1;
+	if (pages)
+		*pages = d->zram_wb_pages;
+	return d->zram_wb_limit;
+}
+
+BCA_EXPORT int bca_blkdev_get_zram_bd_stat(const struct bca_blkdev *d, uint64_t *count,
+					   uint64_t *reads, uint64_t *writes)
+{
+	if (d->kind != BCA_BLKDEV_ZRAM || !d->zram_bd_known)
+		return -1;
+	if (count)
+		*count = d->zram_bd[0];
+	if (reads)
+		*reads = d->zram_bd[1];
+	if (writes)
+		*writes = d->zram_bd[2];
+	return 0;
+}
+
+/* How deep stack_cached() follows a stack (a recorded tree may loop). */
+#define STACK_DEPTH_MAX 16
+
+/*
+ * Whether bios sent to d reach storage without a page cache in between:
+ * 1 yes, 0 no (*reason why), -1 unknown.  dm targets, partitions and
+ * disks pass bios down; a loop device goes through its backing file's page
+ * cache unless it does real direct I/O, and its file's filesystem then
+ * sends bios to the device below.  Any caching layer decides; without one,
+ * any unknown layer does.
+ */
+static int stack_cached(struct bca_ctx *ctx, const struct bca_blkdev *d, int depth,
+			enum bca_dio_reason *reason)
+{
+	enum bca_dio_reason r = BCA_REASON_NONE;
+	struct bca_file *backing = NULL;
+	int verdict = 1, v, err;
+
+	if (depth > STACK_DEPTH_MAX)
+		return -1;
+	if (d->kind == BCA_BLKDEV_LOOP && d->backing) {
+		if (bca_blkdev_query_backing_file(ctx, d, &backing) < 0)
+			backing = NULL;
+		switch (bca_blkdev_loop_dio(d, backing, &r)) {
+		case BCA_LOOP_DIO_OFF:
+			r = BCA_REASON_LOOP_DIO_OFF;
+			/* fall through */
+		case BCA_LOOP_DIO_BUFFERED:
+			verdict = 0;
+			break;
+		case BCA_LOOP_DIO_YES:
+			break;
+		default:
+			verdict = -1;
+		}
+		bca_file_free(backing);
+		if (verdict == 0) {
+			*reason = r;
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < d->nlower; i++) {
+		const struct bca_blkdev *l = bca_blkdev_get(ctx, d->lower[i], BCA_BLKDEV_HAVE_PROFILE |
+							    BCA_BLKDEV_HAVE_STACK, &err);
+
+		v = l ? stack_cached(ctx, l, depth + 1, &r) : -1;
+		if (v == 0) {
+			*reason = r;
+			return 0;
+		}
+		if (v < 0)
+			verdict = -1;
+	}
+	return verdict;
+}
+
+BCA_EXPORT enum bca_zram_wb bca_blkdev_zram_writeback(struct bca_ctx *ctx,
+						       const struct bca_blkdev *d,
+						       enum bca_dio_reason *reason)
+{
+	enum bca_dio_reason r = BCA_REASON_NONE;
+	int v;
+
+	if (reason)
+		*reason = BCA_REASON_NONE;
+	if (!ctx || !d || d->kind != BCA_BLKDEV_ZRAM)
+		return BCA_ZRAM_WB_NOT_ZRAM;
+	if (!d->zram_backing)
+		return BCA_ZRAM_WB_NONE;
+	/* a backing device zram names but we cannot find proves nothing */
+	if (!d->nlower)
+		return BCA_ZRAM_WB_UNKNOWN;
+	v = stack_cached(ctx, d, 0, &r);
+	if (v == 0 && reason)
+		*reason = r;
+	return v > 0 ? BCA_ZRAM_WB_YES : v == 0 ? BCA_ZRAM_WB_BUFFERED : BCA_ZRAM_WB_UNKNOWN;
 }

@@ -59,6 +59,7 @@ BCA_EXPORT void bca_unref(struct bca_ctx *ctx)
 		return;
 	bca_mounts_free(ctx->mounts);
 	bca_loops_free(ctx);
+	bca_swaps_free(ctx);
 	bca_blkdevs_free(ctx);
 	if (ctx->sysroot_fd >= 0)
 		close(ctx->sysroot_fd);
@@ -127,6 +128,7 @@ BCA_EXPORT int bca_set_sysroot(struct bca_ctx *ctx, const char *dir)
 	ctx->sysroot_fd = fd;
 	/* mounts and devices read from another root are not ours */
 	bca_loops_free(ctx);
+	bca_swaps_free(ctx);
 	bca_mounts_free(ctx->mounts);
 	ctx->mounts = NULL;
 	ctx->mount_last = NULL;

@@ -51,6 +51,8 @@ struct bca_ctx {
 	struct bca_loop_map *loops;
 	size_t nloops;
 	bool loops_read;
+	/* active swap areas, see swap.c */
+	struct bca_swaps *swaps;
 };
 
 /* loop.c: forget the loop devices read (a new sysroot, the end of a context) */
@@ -58,6 +60,11 @@ void bca_loops_free(struct bca_ctx *ctx);
 /* The backing file of loop device devno (named name), from the driver; live system only. */
 int bca_loop_backing_id(dev_t devno, const char *name, dev_t *dev, ino_t *ino);
 bool bca_loop_path_deleted(const char *path);
+int bca_loop_devnos_of(struct bca_ctx *ctx, const struct bca_file *f, dev_t *out, size_t max);
+
+/* swap.c: forget the swap areas read (a new sysroot, the end of a context) */
+struct bca_swaps;
+void bca_swaps_free(struct bca_ctx *ctx);
 
 /* log.c */
 void bca_log(struct bca_ctx *ctx, int priority, const char *fmt, ...)

@@ -26,6 +26,7 @@
 struct bca_loop_map {
 	dev_t dev;
 	ino_t ino;
+	dev_t loopdev;		/* 0 when sysfs did not say */
 	char name[32];
 };
 
@@ -94,9 +95,11 @@ static int read_loops(struct bca_ctx *ctx)
 		if (bca_sys_read_str(ctx, path, file, sizeof(file)) < 0)
 			continue;
 		snprintf(path, sizeof(path), "/sys/block/%s/dev", de->d_name);
-		if (bca_sys_read_str(ctx, path, majmin, sizeof(majmin)) >= 0 &&
-		    bca_devno_parse(majmin, &loopdev) == 0 &&
-		    bca_loop_backing_id(loopdev, de->d_name, &dev, &ino) == 0) {
+		loopdev = 0;
+		if (bca_sys_read_str(ctx, path, majmin, sizeof(majmin)) < 0 ||
+		    bca_devno_parse(majmin, &loopdev) < 0)
+			loopdev = 0;
+		if (loopdev && bca_loop_backing_id(loopdev, de->d_name, &dev, &ino) == 0) {
 			st.st_dev = dev;
 			st.st_ino = ino;
 		} else if (bca_loop_path_deleted(file) || stat(file, &st) < 0) {
@@ -111,6 +114,7 @@ static int read_loops(struct bca_ctx *ctx)
 		m += ctx->nloops++;
 		m->dev = st.st_dev;
 		m->ino = st.st_ino;
+		m->loopdev = loopdev;
 		snprintf(m->name, sizeof(m->name), "%s", de->d_name);
 	}
 	closedir(dir);
@@ -123,6 +127,31 @@ void bca_loops_free(struct bca_ctx *ctx)
 	ctx->loops = NULL;
 	ctx->nloops = 0;
 	ctx->loops_read = false;
+}
+
+/* The loop devices over f, up to max of them in out; returns how many there are. */
+int bca_loop_devnos_of(struct bca_ctx *ctx, const struct bca_file *f, dev_t *out, size_t max)
+{
+	const struct bca_statx *st;
+	size_t n = 0;
+	int rc;
+
+	if (ctx->sysroot[0])
+		return 0;
+	if (!ctx->loops_read && (rc = read_loops(ctx)) < 0)
+		return rc;
+	st = bca_file_statx(f);
+	for (size_t i = 0; i < ctx->nloops; i++) {
+		const struct bca_loop_map *m = &ctx->loops[i];
+
+		if (major(m->dev) != st->stx_dev_major || minor(m->dev) != st->stx_dev_minor ||
+		    m->ino != st->stx_ino || !m->loopdev)
+			continue;
+		if (n < max)
+			out[n] = m->loopdev;
+		n++;
+	}
+	return (int)n;
 }
 
 BCA_EXPORT int bca_file_get_loop_devices(struct bca_ctx *ctx, const struct bca_file *f,

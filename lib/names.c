@@ -63,6 +63,8 @@ static const struct {
 		"the kernel reports no direct I/O support and the cause is unknown" },
 	[BCA_REASON_BACKING_UNREACHABLE] = { "backing-unreachable",
 		"the loop device's backing file was deleted or its path leads to another file: no report on it" },
+	[BCA_REASON_LOOP_DIO_OFF] = { "loop-dio-off",
+		"a loop device below has direct I/O off (loop/dio 0): its backing file's page cache keeps a copy of what goes through it" },
 };
 
 BCA_EXPORT const char *bca_dio_reason_name(enum bca_dio_reason r)
@@ -118,6 +120,7 @@ BCA_EXPORT const char *bca_blkdev_kind_name(enum bca_blkdev_kind k)
 		[BCA_BLKDEV_PART] = "part",
 		[BCA_BLKDEV_DM] = "dm",
 		[BCA_BLKDEV_LOOP] = "loop",
+		[BCA_BLKDEV_ZRAM] = "zram",
 	};
 
 	return NAME_OR(names, k, "unknown");
@@ -225,4 +228,39 @@ BCA_EXPORT const char *bca_loop_dio_name(enum bca_loop_dio v)
 	};
 
 	return (unsigned int)v < BCA_ARRAY_SIZE(names) ? names[v] : "unknown";
+}
+
+BCA_EXPORT const char *bca_zram_wb_name(enum bca_zram_wb v)
+{
+	static const char *const names[] = {
+		[BCA_ZRAM_WB_NOT_ZRAM] = "",
+		[BCA_ZRAM_WB_YES] = "yes",
+		[BCA_ZRAM_WB_BUFFERED] = "buffered",
+		[BCA_ZRAM_WB_NONE] = "none",
+		[BCA_ZRAM_WB_UNKNOWN] = "unknown",
+	};
+
+	return NAME_OR(names, v, "unknown");
+}
+
+BCA_EXPORT const char *bca_swap_use_name(enum bca_swap_use u)
+{
+	static const char *const names[] = {
+		[BCA_SWAP_NONE] = "",
+		[BCA_SWAP_FILE] = "file",
+		[BCA_SWAP_LOOP] = "loop",
+	};
+
+	return NAME_OR(names, u, "");
+}
+
+BCA_EXPORT const char *bca_swapon_name(enum bca_swapon s)
+{
+	static const char *const names[] = {
+		[BCA_SWAPON_UNKNOWN] = "unknown",
+		[BCA_SWAPON_YES] = "yes",
+		[BCA_SWAPON_NO] = "no",
+	};
+
+	return NAME_OR(names, s, "unknown");
 }

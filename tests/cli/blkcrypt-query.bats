@@ -278,6 +278,48 @@ sysroot() {
 	"$FIXTURES/mksysroot" "$1" "$SYSROOT"
 }
 
+@test "device: zram follows its backing device; a loop below with loop/dio 0 makes its writeback buffered" {
+	sysroot zram
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,KIND,DIO,DIO-REASON,ZRAM-WB,ZRAM-BACKING,WB-LIMIT,BD-COUNT,BD-WRITES,LOOP-DIO zram0
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '.devices[0] | [.name, .kind, .dio, ."dio-reason", ."zram-wb", ."zram-backing", ."wb-limit", ."bd-count", ."bd-writes"]' <<<"$output")" \
+		'["zram0","zram","buffered","loop-dio-off","buffered","/dev/loop0","1000",2048,2048]'
+	assert_eq "$(jq -c '.devices[0].children[0] | [.name, .kind, .dio, ."dio-reason", ."loop-dio"]' <<<"$output")" \
+		'["loop0","loop","off","loop-dio-off","off"]'
+	# the backing file's line below the loop device
+	assert_eq "$(jq -r '.devices[0].children[0].children[0] | .name + " " + .kind' <<<"$output")" "/data/enc/zram-backing file"
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" --require-dio zram0
+	[ "$status" -eq 3 ]
+}
+
+@test "device: zram verdicts: none without a backing device, yes over a partition, unknown where nothing tells" {
+	sysroot zram
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,DIO,ZRAM-BACKING,WB-LIMIT zram1 zram2 zram3 zram4 zram5
+	[ "$status" -eq 0 ]
+	# zram2: a kernel without CONFIG_ZRAM_WRITEBACK; zram3: loop/dio 1 and
+	# no file to ask in a recording; zram5: a backing device not found
+	assert_eq "$(jq -c '[.devices[] | .. | objects | select(.name) | [.name, .dio, ."zram-backing", ."wb-limit"]]' <<<"$output")" \
+		'[["zram1","none",null,"off"],["zram2","none",null,null],["zram3","unknown","/dev/loop1","off"],["loop1","unknown",null,null],["/data/enc/zram-backing2",null,null,null],["zram4","yes","/dev/vdb1","off"],["vdb1",null,null,null],["vdb",null,null,null],["zram5","unknown","/dev/sdz","off"]]'
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" --require-dio zram1 zram2 zram4
+	[ "$status" -eq 0 ]
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" --require-dio zram4 zram5
+	[ "$status" -eq 3 ]
+}
+
+@test "device: SWAP says which devices are active swap areas (/proc/swaps), and is a default column" {
+	sysroot zram
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,SWAP zram1 zram0
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '[.devices[] | .. | objects | select(.name) | [.name, .swap]]' <<<"$output")" \
+		'[["zram1",true],["zram0",false],["loop0",false],["/data/enc/zram-backing",null]]'
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" zram1
+	assert_eq "$(head -n1 <<<"$output" | tr -s ' ')" "NAME KIND TARGET PASSTHROUGH PROFILE MODES DUN-BITS KEYSLOTS FILE-CRYPTO DIO SWAP"
+	# without /proc/swaps (a kernel without CONFIG_SWAP) nothing is swap
+	rm "$SYSROOT/proc/swaps"
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,SWAP zram1
+	assert_eq "$(jq -c '.devices[0].swap' <<<"$output")" "false"
+}
+
 @test "device: a disk without a profile uses blk-crypto-fallback when the kernel config has it" {
 	sysroot stack+fallback
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,KIND,PROFILE,MODES,FILE-CRYPTO sda

@@ -22,12 +22,14 @@ enum {
 	COL_NAME, COL_MAJMIN, COL_KIND, COL_TARGET, COL_PASSES, COL_PROFILE, COL_MODES,
 	COL_DUN_BITS, COL_KEYSLOTS, COL_KEY_TYPES, COL_FILE_CRYPTO, COL_EXPLAIN,
 	COL_BACKING, COL_LOOP_DIO, COL_LOOP_REASON, COL_FILE_DIO, COL_FILE_REASON,
+	COL_DIO, COL_DIO_REASON, COL_SWAP, COL_ZRAM_WB, COL_ZRAM_BACKING, COL_WB_LIMIT,
+	COL_BD_COUNT, COL_BD_WRITES,
 };
 
 static const struct col_info infos[] = {
 	[COL_NAME] = { "NAME", 0.2, SCOLS_FL_TREE, COL_STR, "kernel device name" },
 	[COL_MAJMIN] = { "MAJ:MIN", 6, 0, COL_STR, "device number" },
-	[COL_KIND] = { "KIND", 4, 0, COL_STR, "disk, part, dm, loop, or file (a loop device's backing file)" },
+	[COL_KIND] = { "KIND", 4, 0, COL_STR, "disk, part, dm, loop, zram, or file (a loop device's backing file)" },
 	[COL_TARGET] = { "TARGET", 6, 0, COL_STR, "device-mapper target type" },
 	[COL_PASSES] = { "PASSTHROUGH", 3, 0, COL_BOOL, "whether the layer passes inline crypto through (a dm device's own profile is the evidence; empty: unknown)" },
 	[COL_PROFILE] = { "PROFILE", 8, 0, COL_STR, "crypto profile: hardware, passthrough (dm), none" },
@@ -42,17 +44,25 @@ static const struct col_info infos[] = {
 	[COL_LOOP_REASON] = { "LOOP-REASON", 8, 0, COL_STR, "why the backing file does not do direct I/O (as blkcrypt-query file's REASON)" },
 	[COL_FILE_DIO] = { "FILE-DIO", 8, 0, COL_STR, "on a loop device's backing-file line (KIND file): the file's direct I/O verdict, as blkcrypt-query file's DIO" },
 	[COL_FILE_REASON] = { "FILE-REASON", 8, 0, COL_STR, "on a backing-file line: why the file's verdict is not yes" },
+	[COL_DIO] = { "DIO", 8, 0, COL_STR, "the layer's direct I/O: LOOP-DIO on a loop device, ZRAM-WB on a zram device, FILE-DIO on a backing file; empty where the layer adds no page cache" },
+	[COL_DIO_REASON] = { "DIO-REASON", 8, 0, COL_STR, "why DIO is not yes (as blkcrypt-query file's REASON, or loop-dio-off)" },
+	[COL_SWAP] = { "SWAP", 3, 0, COL_BOOL, "the device is an active swap area (/proc/swaps)" },
+	[COL_ZRAM_WB] = { "ZRAM-WB", 8, 0, COL_STR, "zram writeback: yes (written-back pages reach storage without a second page-cache copy), buffered (a loop layer below caches them), none (no backing device), unknown" },
+	[COL_ZRAM_BACKING] = { "ZRAM-BACKING", 8, 0, COL_STR, "a zram device's backing device (backing_dev)" },
+	[COL_WB_LIMIT] = { "WB-LIMIT", 5, SCOLS_FL_RIGHT, COL_STR, "zram writeback budget left in 4 KiB pages, or off (writeback_limit_enable 0)" },
+	[COL_BD_COUNT] = { "BD-COUNT", 5, SCOLS_FL_RIGHT, COL_NUM, "zram pages now on the backing device (bd_stat, 4 KiB pages)" },
+	[COL_BD_WRITES] = { "BD-WRITES", 5, SCOLS_FL_RIGHT, COL_NUM, "zram pages written back since setup (bd_stat, 4 KiB pages)" },
 };
 
 /* What --require-dio needs to know across devices. */
 struct device_state {
 	bool require_dio;
-	bool not_dio;		/* a loop layer without real direct I/O */
+	bool not_dio;		/* a loop or zram layer without real direct I/O */
 };
 
 static const int default_cols[] = {
 	COL_NAME, COL_KIND, COL_TARGET, COL_PASSES, COL_PROFILE, COL_MODES,
-	COL_DUN_BITS, COL_KEYSLOTS, COL_FILE_CRYPTO,
+	COL_DUN_BITS, COL_KEYSLOTS, COL_FILE_CRYPTO, COL_DIO, COL_SWAP,
 };
 
 static void modes_string(const struct bca_blkdev *d, char *buf, size_t size)
@@ -120,20 +130,59 @@ static void fill_loop(struct out *o, struct libscols_line *ln, const struct bca_
 	out_set_str(o, ln, COL_BACKING, bca_blkdev_get_loop_backing_file(d));
 	v = bca_blkdev_loop_dio(d, backing, &reason);
 	out_set_str(o, ln, COL_LOOP_DIO, bca_loop_dio_name(v));
+	out_set_str(o, ln, COL_DIO, bca_loop_dio_name(v));
 	if (reason != BCA_REASON_NONE)
 		out_set_str(o, ln, COL_LOOP_REASON, bca_dio_reason_name(reason));
+	/* LOOP-DIO says off itself; DIO needs the reason next to it */
+	if (v == BCA_LOOP_DIO_OFF && reason == BCA_REASON_NONE)
+		reason = BCA_REASON_LOOP_DIO_OFF;
+	if (reason != BCA_REASON_NONE)
+		out_set_str(o, ln, COL_DIO_REASON, bca_dio_reason_name(reason));
 	if (v != BCA_LOOP_DIO_YES)
 		st->not_dio = true;
 }
 
-static void fill_line(struct out *o, struct libscols_line *ln, const struct bca_blkdev *d,
-		      const struct bca_file *backing, struct device_state *st)
+/* A zram layer: its backing device, writeback budget and verdict. */
+static void fill_zram(struct out *o, struct libscols_line *ln, struct bca_ctx *ctx,
+		      const struct bca_blkdev *d, struct device_state *st)
+{
+	enum bca_dio_reason reason;
+	enum bca_zram_wb v;
+	uint64_t n[3];
+	char buf[32];
+	int limit;
+
+	if (bca_blkdev_get_kind(d) != BCA_BLKDEV_ZRAM)
+		return;
+	v = bca_blkdev_zram_writeback(ctx, d, &reason);
+	out_set_str(o, ln, COL_ZRAM_WB, bca_zram_wb_name(v));
+	out_set_str(o, ln, COL_DIO, bca_zram_wb_name(v));
+	if (reason != BCA_REASON_NONE)
+		out_set_str(o, ln, COL_DIO_REASON, bca_dio_reason_name(reason));
+	out_set_str(o, ln, COL_ZRAM_BACKING, bca_blkdev_get_zram_backing_dev(d));
+	limit = bca_blkdev_get_zram_writeback_limit(d, &n[0]);
+	if (limit >= 0) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)n[0]);
+		out_set_str(o, ln, COL_WB_LIMIT, limit ? buf : "off");
+	}
+	if (bca_blkdev_get_zram_bd_stat(d, &n[0], &n[1], &n[2]) == 0) {
+		out_set_u64(o, ln, COL_BD_COUNT, n[0]);
+		out_set_u64(o, ln, COL_BD_WRITES, n[2]);
+	}
+	if (v == BCA_ZRAM_WB_BUFFERED || v == BCA_ZRAM_WB_UNKNOWN)
+		st->not_dio = true;
+}
+
+static void fill_line(struct out *o, struct libscols_line *ln, struct bca_ctx *ctx,
+		      const struct bca_blkdev *d, const struct bca_file *backing,
+		      struct device_state *st)
 {
 	char buf[512];
 	dev_t dev = bca_blkdev_get_devno(d);
 	int passes = bca_blkdev_passes_crypto(d);
 	unsigned int kt = bca_blkdev_get_key_types(d);
 	bool profile = bca_blkdev_has_crypto_profile(d);
+	int swap;
 
 	out_set_str(o, ln, COL_NAME, bca_blkdev_get_name(d));
 	snprintf(buf, sizeof(buf), "%u:%u", major(dev), minor(dev));
@@ -141,6 +190,10 @@ static void fill_line(struct out *o, struct libscols_line *ln, const struct bca_
 	out_set_str(o, ln, COL_KIND, bca_blkdev_kind_name(bca_blkdev_get_kind(d)));
 	out_set_str(o, ln, COL_TARGET, bca_blkdev_get_dm_target(d));
 	fill_loop(o, ln, d, backing, st);
+	fill_zram(o, ln, ctx, d, st);
+	/* /proc/swaps is read once per context, and only when shown */
+	if (out_has_column(o, COL_SWAP) && (swap = bca_blkdev_is_swap(ctx, d)) >= 0)
+		out_set_bool(o, ln, COL_SWAP, swap);
 	if (passes >= 0)
 		out_set_bool(o, ln, COL_PASSES, passes);
 	out_set_str(o, ln, COL_PROFILE, !profile ? "none" :
@@ -185,14 +238,19 @@ static struct libscols_line *add_backing_file(struct out *o, const struct bca_bl
 		bca_blkdev_loop_dio(d, NULL, &reason);
 		if (reason == BCA_REASON_BACKING_UNREACHABLE) {
 			out_set_str(o, ln, COL_FILE_DIO, bca_dio_verdict_name(BCA_DIO_UNKNOWN));
+			out_set_str(o, ln, COL_DIO, bca_dio_verdict_name(BCA_DIO_UNKNOWN));
 			out_set_str(o, ln, COL_FILE_REASON, bca_dio_reason_name(reason));
+			out_set_str(o, ln, COL_DIO_REASON, bca_dio_reason_name(reason));
 			out_set_str(o, ln, COL_EXPLAIN, bca_dio_reason_describe(reason));
 		}
 		return ln;
 	}
 	out_set_str(o, ln, COL_FILE_DIO, bca_dio_verdict_name(bca_file_get_verdict(f)));
-	if (bca_file_get_reason(f) != BCA_REASON_NONE)
+	out_set_str(o, ln, COL_DIO, bca_dio_verdict_name(bca_file_get_verdict(f)));
+	if (bca_file_get_reason(f) != BCA_REASON_NONE) {
 		out_set_str(o, ln, COL_FILE_REASON, bca_dio_reason_name(bca_file_get_reason(f)));
+		out_set_str(o, ln, COL_DIO_REASON, bca_dio_reason_name(bca_file_get_reason(f)));
+	}
 	out_set_str(o, ln, COL_FILE_CRYPTO, bca_crypto_impl_name(bca_file_get_crypto_impl(f)));
 	bca_file_explain(f, buf, sizeof(buf));
 	out_set_str(o, ln, COL_EXPLAIN, buf);
@@ -243,7 +301,7 @@ static int add_stack(struct out *o, struct bca_ctx *ctx, const struct bca_blkdev
 	/* one report on a loop device's backing file serves both of its lines */
 	if (bca_blkdev_query_backing_file(ctx, d, &backing) < 0)
 		backing = NULL;
-	fill_line(o, ln, d, backing, st);
+	fill_line(o, ln, ctx, d, backing, st);
 	rc = seen_before(seen, bca_blkdev_get_devno(d));
 	if (rc == 0 && depth < MAX_DEPTH && bca_blkdev_get_kind(d) == BCA_BLKDEV_LOOP)
 		below = add_backing_file(o, d, backing, ln);
@@ -288,16 +346,18 @@ static void device_help(void)
 	printf("Usage:\n %s device [options] DEVICE|PATH...\n\n", cli_prog);
 	fputs("Show the inline-crypto capabilities of a block device and of every device\n"
 	      "below it (partition's disk, device-mapper slaves, a loop device's backing\n"
-	      "file's device).  DEVICE is a device node, a kernel name (dm-0) or MAJ:MIN;\n"
-	      "any other PATH means its filesystem's device.\n\n"
+	      "file's device, a zram device's backing device), and whether each layer's\n"
+	      "I/O bypasses the page cache (DIO).  DEVICE is a device node, a kernel name\n"
+	      "(dm-0) or MAJ:MIN; any other PATH means its filesystem's device.\n\n"
 	      "Options:\n"
-	      "     --require-dio      exit 3 when a loop layer would not get real direct I/O\n"
+	      "     --require-dio      exit 3 when a loop or zram layer would not get real\n"
+	      "                        direct I/O (or it is unknown)\n"
 	      "     --sysroot <dir>    read a recorded sysfs tree below <dir>\n", stdout);
 	out_help_options(stdout);
 	fputs(" -h, --help             display this help\n", stdout);
 	out_help_columns(infos, sizeof(infos) / sizeof(infos[0]), stdout);
 	printf("\nExit status: 0 all devices reported, 32 none could be, 64 some could not,\n"
-	       "3 --require-dio and a loop layer without real direct I/O, 2 usage error,\n"
+	       "3 --require-dio and a loop or zram layer without real direct I/O, 2 usage error,\n"
 	       "1 other failure.  See blkcrypt-query(8).\n");
 }
 

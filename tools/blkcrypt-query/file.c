@@ -20,7 +20,7 @@ enum {
 	COL_DIO_READ_OFFSET, COL_AWU_MIN, COL_AWU_MAX, COL_ENCRYPTION, COL_CONTENTS,
 	COL_FILENAMES, COL_FLAGS, COL_DUSIZE, COL_KEY, COL_CRYPTO, COL_DEVICE,
 	COL_FSTYPE, COL_SOURCE, COL_EXPLAIN, COL_PROBE, COL_CACHED, COL_STRICT,
-	COL_LOOP,
+	COL_LOOP, COL_SWAP, COL_SWAPON,
 };
 
 static const struct col_info infos[] = {
@@ -48,6 +48,8 @@ static const struct col_info infos[] = {
 	[COL_CACHED] = { "CACHED", 5, SCOLS_FL_RIGHT, COL_NUM, "with --probe: pages of the probe's 1 MiB found in the page cache" },
 	[COL_STRICT] = { "STRICT", 8, 0, COL_STR, "with --strict-probe: RWF_DIO_STRICT accepted, refused, unsupported (by the fs), unavailable (kernel)" },
 	[COL_LOOP] = { "LOOP", 6, 0, COL_STR, "loop devices backed by the file (see blkcrypt-query device's LOOP-DIO)" },
+	[COL_SWAP] = { "SWAP", 4, 0, COL_STR, "active swap: file (swapon on this file), loop (through a loop device over it: see LOOP)" },
+	[COL_SWAPON] = { "SWAPON", 4, 0, COL_STR, "whether swapon can use the file itself: yes (it does), no (encrypted: the kernel refuses), unknown" },
 };
 
 static const int default_cols[] = {
@@ -70,11 +72,40 @@ static const char *type_name(mode_t m)
 }
 
 
+/*
+ * SWAP and SWAPON, and swap's sentence after EXPLAIN's when they are shown
+ * or the file is swap now.  /proc/swaps and the loop devices are read once
+ * per context, and only for regular files when the columns are shown: a
+ * scan does not pay for them.
+ */
+static void add_swap(struct out *o, struct libscols_line *ln, struct bca_ctx *ctx,
+		     const struct bca_file *f, char *explain, size_t size)
+{
+	bool shown = out_has_column(o, COL_SWAP) || out_has_column(o, COL_SWAPON);
+	enum bca_swap_use use = BCA_SWAP_NONE;
+	size_t len = strlen(explain);
+	char loops[128];
+
+	if (!S_ISREG(bca_file_get_mode(f)) ||
+	    (!shown && !out_has_column(o, COL_EXPLAIN)))
+		return;
+	if (bca_file_get_swap(ctx, f, &use, loops, sizeof(loops)) < 0)
+		return;
+	if (use != BCA_SWAP_NONE)
+		out_set_str(o, ln, COL_SWAP, bca_swap_use_name(use));
+	out_set_str(o, ln, COL_SWAPON, bca_swapon_name(bca_file_swapon(ctx, f)));
+	if ((shown || use != BCA_SWAP_NONE) && len + 2 < size) {
+		snprintf(explain + len, size - len, "%s", len ? ". " : "");
+		len = strlen(explain);
+		bca_file_explain_swap(ctx, f, explain + len, size - len);
+	}
+}
+
 static void add_file_line(struct out *o, struct libscols_line *ln, struct bca_ctx *ctx,
 			  const char *path, const struct bca_file *f)
 {
 	int ver = bca_file_get_policy_version(f);
-	char buf[512];
+	char buf[1024];
 
 	out_set_str(o, ln, COL_PATH, path);
 	out_set_str(o, ln, COL_TYPE, type_name(bca_file_get_mode(f)));
@@ -105,6 +136,7 @@ static void add_file_line(struct out *o, struct libscols_line *ln, struct bca_ct
 	out_set_str(o, ln, COL_FSTYPE, bca_file_get_fstype(f));
 	out_set_str(o, ln, COL_SOURCE, bca_source_name(bca_file_get_source(f)));
 	bca_file_explain(f, buf, sizeof(buf));
+	add_swap(o, ln, ctx, f, buf, sizeof(buf));
 	out_set_str(o, ln, COL_EXPLAIN, buf);
 	/* a scan reads the loop devices once; only asked for when shown */
 	if (out_has_column(o, COL_LOOP) && bca_file_get_loop_devices(ctx, f, buf, sizeof(buf)) > 0)
