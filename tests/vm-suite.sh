@@ -19,7 +19,8 @@
 #                         not have yet)
 #   debian-6.1, debian-7.2, debian-7.3
 #                         Debian's own kernels as they ship (fetched once,
-#                         cached): tests/vm/truth.bats runs on them, the
+#                         cached): the files tagged every-kernel
+#                         (truth.bats, zram-swap.bats) run on them, the
 #                         feature suites need our series
 # The truth suite's findings go to tests/truth/KERNEL.tsv in the build
 # tree; kernel/scripts/kernel-matrix (make kernel-matrix) makes
@@ -80,10 +81,10 @@ for k in "${kernels[@]}"; do
 	debian-6.1|debian-7.2|debian-7.3)
 		"$src/kernel/scripts/fetch-debian" "$k" >&2 || bail "cannot fetch $k"
 		for t in "${tests[@]}"; do
-			if [ "$(basename "$t")" = truth.bats ]; then
+			if grep -q '^# bats file_tags=.*every-kernel' "$t"; then
 				args+=("$k:$t")
 			else
-				skips+=("$k"$'\t'"$t"$'\t'"Debian's own kernel runs truth.bats; the feature suites need our guest kernels")
+				skips+=("$k"$'\t'"$t"$'\t'"Debian's own kernel runs the every-kernel files; the feature suites need our guest kernels")
 			fi
 		done
 		;;
@@ -91,7 +92,7 @@ for k in "${kernels[@]}"; do
 	esac
 done
 t1=$(date +%s)
-((${#args[@]})) || bail "no test file runs on ${kernels[*]} (Debian's kernels run only truth.bats)"
+((${#args[@]})) || bail "no test file runs on ${kernels[*]} (Debian's kernels run only the files tagged every-kernel)"
 times=$(mktemp)
 trap 'rm -f "$times" "$times.rc"' EXIT
 mkdir -p "$build/tests/truth"

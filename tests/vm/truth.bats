@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=every-kernel
 # The direct I/O verdict against what O_DIRECT really does, on whatever
 # kernel the guest runs: our 6.12 and mainline builds and Debian's own 6.1,
 # 7.2 and 7.3 (vm-run --kernel NAME).  Nothing here assumes a kernel's
