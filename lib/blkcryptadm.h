@@ -435,10 +435,11 @@ enum bca_swap_use {
 	BCA_SWAP_LOOP,			/* a loop device over the file is a swap area */
 };
 /*
- * Whether swapon(2) can use the file itself as swap, from evidence only:
- * yes while it is a swap area, no for an fscrypt-encrypted file (mm/swapfile.c
- * refuses those on every kernel: "Filesystem-level encrypted swapfile ...
- * is unsupported"), unknown otherwise.
+ * Whether swap can use the file itself, from evidence only: no for an
+ * fscrypt-encrypted file (mm/swapfile.c refuses those: "Filesystem-level
+ * encrypted swapfile ... is unsupported"; a kernel without that check takes
+ * one and writes swapped pages to its blocks unencrypted, so no even when
+ * it is in use), yes while any other file is a swap area, unknown otherwise.
  */
 enum bca_swapon {
 	BCA_SWAPON_UNKNOWN = 0,

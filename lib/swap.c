@@ -193,40 +193,51 @@ BCA_EXPORT enum bca_swapon bca_file_swapon(struct bca_ctx *ctx, const struct bca
 
 	if (!ctx || !f)
 		return BCA_SWAPON_UNKNOWN;
-	if (bca_file_get_swap(ctx, f, &use, NULL, 0) == 0 && use == BCA_SWAP_FILE)
-		return BCA_SWAPON_YES;
+	/* even when this kernel took it: see bca_file_explain_swap() */
 	if (bca_file_get_policy_version(f) > 0)
 		return BCA_SWAPON_NO;
+	if (bca_file_get_swap(ctx, f, &use, NULL, 0) == 0 && use == BCA_SWAP_FILE)
+		return BCA_SWAPON_YES;
 	return BCA_SWAPON_UNKNOWN;
 }
 
 /*
- * The sentence for swap: the kernel's refusal and its advice quoted for an
- * encrypted file, and what the advised loop device would do, from the
- * file's own verdict (a loop device sends swap's writes to the file with
- * O_DIRECT only when the file really does direct I/O).
+ * The sentence for swap.  Swap writes a swap file's pages to the blocks
+ * under it with its own bios, never through the filesystem, so fscrypt
+ * never sees them: mm/swapfile.c refuses encrypted files ("Filesystem-level
+ * encrypted swapfile ... is unsupported"), and a kernel without that check
+ * (this project's host, 6.18.44) takes one and writes the pages unencrypted
+ * (tests/root/swap.bats finds them on the raw disk).  Then what the kernel
+ * advises instead, a loop device, would do: send swapped pages to the file
+ * with O_DIRECT only when the file really does direct I/O.
  */
 BCA_EXPORT int bca_file_explain_swap(struct bca_ctx *ctx, const struct bca_file *f, char *buf,
 				     size_t size)
 {
 	enum bca_dio_verdict v = bca_file_get_verdict(f);
 	enum bca_swap_use use = BCA_SWAP_NONE;
+	bool encrypted = bca_file_get_policy_version(f) > 0;
 	char loops[128];
-	const char *now, *first, *loop;
+	const char *first, *loop;
 
 	if (!ctx || !f || (size && !buf))
 		return -EINVAL;
 	if (bca_file_get_swap(ctx, f, &use, loops, sizeof(loops)) < 0)
 		use = BCA_SWAP_NONE;
-	now = use == BCA_SWAP_FILE ? "in use as swap; " :
-	      use == BCA_SWAP_LOOP ? "in use as swap through " : "";
-	if (use != BCA_SWAP_LOOP)
-		loops[0] = '\0';
-	first = bca_file_get_policy_version(f) > 0 ?
-		"swapon refuses fscrypt-encrypted files (\"Filesystem-level encrypted swapfile "
-		"... is unsupported\"); the kernel advises a loop device over the file, or dm-crypt" :
-		use == BCA_SWAP_FILE ? "swapon accepted the file" :
-		"whether swapon accepts the file is not known here";
+	if (encrypted && use == BCA_SWAP_FILE)
+		first = "in use as swap although fscrypt-encrypted: this kernel's swapon took it "
+			"(kernels with mm/swapfile.c's check refuse it), and swap writes pages to its "
+			"blocks directly, unencrypted; swapoff it, and swap on a loop device over it "
+			"or on dm-crypt";
+	else if (encrypted)
+		first = "swap must not use fscrypt-encrypted files: swapon refuses them (\"Filesystem-"
+			"level encrypted swapfile ... is unsupported\"), and kernels without that "
+			"check write swapped pages to their blocks unencrypted; the kernel advises a "
+			"loop device over the file, or dm-crypt";
+	else if (use == BCA_SWAP_FILE)
+		first = "in use as swap; swapon accepted the file";
+	else
+		first = "whether swapon accepts the file is not known here";
 	loop = v == BCA_DIO_YES ?
 		"a loop device with --direct-io=on over it sends swapped pages to storage with direct I/O, "
 		"without a copy in the file's page cache" :
@@ -235,5 +246,7 @@ BCA_EXPORT int bca_file_explain_swap(struct bca_ctx *ctx, const struct bca_file 
 		"cache is unknown" :
 		"a loop device over it keeps a copy of every swapped page in the file's page cache "
 		"(the file does not do direct I/O: see REASON)";
-	return snprintf(buf, size, "%s%s%s%s; %s", now, loops, *loops ? "; " : "", first, loop);
+	if (use == BCA_SWAP_LOOP)
+		return snprintf(buf, size, "in use as swap through %s; %s; %s", loops, first, loop);
+	return snprintf(buf, size, "%s; %s", first, loop);
 }

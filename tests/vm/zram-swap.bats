@@ -178,7 +178,7 @@ swap_case() {
 	swap_case swap-enc-inlinecrypt inlinecrypt
 }
 
-@test "swapon on an encrypted file fails, as blkcrypt-query file said it would" {
+@test "swapon on an encrypted file: SWAPON no, and the kernel refuses it (or the tool says what taking it means)" {
 	local f out
 	[[ -e /proc/swaps ]] || skip "no swap in this kernel"
 	enc_backing "" 16
@@ -189,9 +189,17 @@ swap_case() {
 	out=$("$BQ" file -J -o SWAP,SWAPON,EXPLAIN "$f")
 	[[ "$(jq -r '.files[0].swapon' <<<"$out")" == no ]]
 	[[ "$(jq -r '.files[0].swap' <<<"$out")" == null ]]
-	[[ "$(jq -r '.files[0].explain' <<<"$out")" == *"swapon refuses fscrypt-encrypted files"*"the kernel advises a loop device over the file, or dm-crypt"* ]]
+	[[ "$(jq -r '.files[0].explain' <<<"$out")" == *"swapon refuses them"*"the kernel advises a loop device over the file, or dm-crypt"* ]]
 	run swapon "$f"
-	[ "$status" -ne 0 ]
+	if [ "$status" -eq 0 ]; then
+		# a kernel without mm/swapfile.c's check: the tool must say what it does
+		vm_on_teardown "swapoff $(printf %q "$f") 2>/dev/null || true"
+		out=$("$BQ" file -J -o SWAP,SWAPON,EXPLAIN "$f" 2>/dev/null)
+		[[ "$(jq -c '.files[0] | [.swap, .swapon]' <<<"$out")" == '["file","no"]' ]]
+		[[ "$(jq -r '.files[0].explain' <<<"$out")" == *"in use as swap although fscrypt-encrypted"* ]]
+		echo "# $(uname -r) took an encrypted swap file (tests/root/swap.bats looks for its pages on the disk)" >&3
+		return 0
+	fi
 	! grep -qF "$f" /proc/swaps
 	echo "# swapon: $output; kernel: $(dmesg | grep -o 'Filesystem-level encrypted swapfile.*' | tail -n1)" >&3
 }

@@ -49,7 +49,7 @@ static const struct col_info infos[] = {
 	[COL_STRICT] = { "STRICT", 8, 0, COL_STR, "with --strict-probe: RWF_DIO_STRICT accepted, refused, unsupported (by the fs), unavailable (kernel)" },
 	[COL_LOOP] = { "LOOP", 6, 0, COL_STR, "loop devices backed by the file (see blkcrypt-query device's LOOP-DIO)" },
 	[COL_SWAP] = { "SWAP", 4, 0, COL_STR, "active swap: file (swapon on this file), loop (through a loop device over it: see LOOP)" },
-	[COL_SWAPON] = { "SWAPON", 4, 0, COL_STR, "whether swapon can use the file itself: yes (it does), no (encrypted: the kernel refuses), unknown" },
+	[COL_SWAPON] = { "SWAPON", 4, 0, COL_STR, "whether swap can use the file itself: yes (it does), no (encrypted: refused, or written unencrypted by kernels that take it), unknown" },
 };
 
 static const int default_cols[] = {
@@ -74,23 +74,30 @@ static const char *type_name(mode_t m)
 
 /*
  * SWAP and SWAPON, and swap's sentence after EXPLAIN's when they are shown
- * or the file is swap now.  /proc/swaps and the loop devices are read once
- * per context, and only for regular files when the columns are shown: a
- * scan does not pay for them.
+ * or the file is swap now; a warning for an encrypted file in use as swap
+ * (swap writes it unencrypted).  /proc/swaps and the loop devices are read
+ * once per context, and only for regular files that are encrypted or when
+ * the columns are shown: a plain scan does not pay for them.
  */
 static void add_swap(struct out *o, struct libscols_line *ln, struct bca_ctx *ctx,
-		     const struct bca_file *f, char *explain, size_t size)
+		     const char *path, const struct bca_file *f, char *explain, size_t size)
 {
 	bool shown = out_has_column(o, COL_SWAP) || out_has_column(o, COL_SWAPON);
 	enum bca_swap_use use = BCA_SWAP_NONE;
 	size_t len = strlen(explain);
 	char loops[128];
 
+	bool encrypted = bca_file_get_policy_version(f) > 0;
+
 	if (!S_ISREG(bca_file_get_mode(f)) ||
-	    (!shown && !out_has_column(o, COL_EXPLAIN)))
+	    (!shown && !encrypted && !out_has_column(o, COL_EXPLAIN)))
 		return;
 	if (bca_file_get_swap(ctx, f, &use, loops, sizeof(loops)) < 0)
 		return;
+	/* swap bypasses fscrypt: said whatever the columns */
+	if (encrypted && use == BCA_SWAP_FILE)
+		cli_warnx("%s: encrypted file in use as swap: swapped pages reach the disk unencrypted",
+			  path);
 	if (use != BCA_SWAP_NONE)
 		out_set_str(o, ln, COL_SWAP, bca_swap_use_name(use));
 	out_set_str(o, ln, COL_SWAPON, bca_swapon_name(bca_file_swapon(ctx, f)));
@@ -136,7 +143,7 @@ static void add_file_line(struct out *o, struct libscols_line *ln, struct bca_ct
 	out_set_str(o, ln, COL_FSTYPE, bca_file_get_fstype(f));
 	out_set_str(o, ln, COL_SOURCE, bca_source_name(bca_file_get_source(f)));
 	bca_file_explain(f, buf, sizeof(buf));
-	add_swap(o, ln, ctx, f, buf, sizeof(buf));
+	add_swap(o, ln, ctx, path, f, buf, sizeof(buf));
 	out_set_str(o, ln, COL_EXPLAIN, buf);
 	/* a scan reads the loop devices once; only asked for when shown */
 	if (out_has_column(o, COL_LOOP) && bca_file_get_loop_devices(ctx, f, buf, sizeof(buf)) > 0)
