@@ -10,7 +10,7 @@
 #   pages the kernel dirtied (/proc/vmstat nr_dirtied) while the pages went
 #   to the backing device, and the backing file's pages cached afterwards
 #   (mincore), against the pages written back (zram's bd_stat) or swapped
-#   out (the filling process's VmSwap).
+#   out (written to the loop device, its stat).
 # Every page is read back and compared (zram through O_DIRECT, swap by
 # tests/helpers/memfill), so a wrong key or a lost write fails the test.
 
@@ -27,6 +27,8 @@ setup() {
 teardown() { vm_teardown; }
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+# written_pages DEV: 4 KiB pages written to DEV so far (sectors written, stat field 7)
+written_pages() { awk '{ print int($7 / 8) }' "/sys/block/${1#/dev/}/stat"; }
 
 # measured_cache DONE DIRTIED CACHED: yes when the file's page cache took
 # (almost) none of DONE pages, buffered when it took half or more; anything
@@ -141,7 +143,7 @@ memcg_run() {
 }
 
 swap_case() {
-	local name=$1 opts=$2 fill swapped dirtied cached m v d0
+	local name=$1 opts=$2 fill swapped dirtied cached m v d0 w0
 	[[ -e /proc/swaps ]] || skip "no swap in this kernel"
 	enc_backing "$opts" 64
 	loop_over "$FILE"
@@ -156,8 +158,10 @@ swap_case() {
 	fill=$(vm_helper memfill)
 	"$PC" drop "$FILE"
 	d0=$(vmstat nr_dirtied)
+	w0=$(written_pages "$LOOP")
 	# 48 MiB in a 16 MiB cgroup: two thirds of it go to swap and come back
-	read -r _ _ _ swapped < <(memcg_run 16 "$fill" 48)
+	memcg_run 16 "$fill" 48 >/dev/null
+	swapped=$(($(written_pages "$LOOP") - w0))
 	dirtied=$(($(vmstat nr_dirtied) - d0))
 	cached=$("$PC" resident "$FILE")
 	# under the cgroup's pressure reclaim may take the cached copies again:
