@@ -30,15 +30,18 @@ vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 # written_pages DEV: 4 KiB pages written to DEV so far (sectors written, stat field 7)
 written_pages() { awk '{ print int($7 / 8) }' "/sys/block/${1#/dev/}/stat"; }
 
-# measured_cache DONE DIRTIED CACHED: yes when the file's page cache took
-# (almost) none of DONE pages, buffered when it took half or more; anything
-# between is no evidence either way, and fails.
+# measured_cache DONE DIRTIED CACHED FILE_PAGES: yes when the file's page
+# cache took (almost) none of DONE pages, buffered when it took half or more
+# of them, or of the file (swap writes some slots more than once, and a page
+# still dirty is not dirtied again); anything between is no evidence either
+# way, and fails.
 measured_cache() {
-	local done=$1 dirtied=$2 cached=$3
+	local done=$1 dirtied=$2 cached=$3 most=$1
 	((done > 0)) || { echo "nothing went to the backing device" >&2; return 1; }
+	((most <= $4)) || most=$4
 	if ((dirtied * 50 <= done && cached * 50 <= done)); then
 		echo yes
-	elif ((dirtied * 2 >= done || cached * 2 >= done)); then
+	elif ((dirtied * 2 >= most || cached * 2 >= most)); then
 		echo buffered
 	else
 		echo "inconclusive: $dirtied dirtied, $cached cached of $done" >&2
@@ -110,7 +113,7 @@ zram_case() {
 	read -r _ _ written <"/sys/block/$ZRAM/bd_stat"
 	dirtied=$(($(vmstat nr_dirtied) - d0))
 	cached=$("$PC" resident "$FILE")
-	m=$(measured_cache "$written" "$dirtied" "$cached")
+	m=$(measured_cache "$written" "$dirtied" "$cached" $((32 * 256)))
 	echo "# $name: $written pages written back, $dirtied dirtied, $cached of the file's pages cached: measured $m; blkcrypt-query: $v; loop/dio $(cat "/sys/block/${LOOP#/dev/}/loop/dio")" >&3
 	# every page comes back from the backing device equal
 	cmp <(dd if="/dev/$ZRAM" bs=1M count=8 iflag=direct status=none) "$data"
@@ -166,7 +169,7 @@ swap_case() {
 	cached=$("$PC" resident "$FILE")
 	# under the cgroup's pressure reclaim may take the cached copies again:
 	# the pages dirtied are the measure, the pages still cached a lower bound
-	m=$(measured_cache "$swapped" "$dirtied" "$cached")
+	m=$(measured_cache "$swapped" "$dirtied" "$cached" $((64 * 256)))
 	echo "# $name: $swapped pages swapped out, $dirtied dirtied, $cached of the file's pages cached after: measured $m; blkcrypt-query: $v; loop/dio $(cat "/sys/block/${LOOP#/dev/}/loop/dio")" >&3
 	case "${v%% *}:$m" in
 	yes:yes | off:buffered | buffered:buffered) ;;
