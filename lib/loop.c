@@ -129,58 +129,56 @@ void bca_loops_free(struct bca_ctx *ctx)
 	ctx->loops_read = false;
 }
 
+/*
+ * The next loop device over the file st describes, from *i on; NULL at the
+ * end.  The map is read on first use; a recorded sysfs tree names files
+ * that are not here, so under a sysroot no file has a loop device.
+ */
+static const struct bca_loop_map *next_loop_of(struct bca_ctx *ctx, const struct bca_statx *st,
+					       size_t *i, int *err)
+{
+	*err = 0;
+	if (ctx->sysroot[0] || (!ctx->loops_read && (*err = read_loops(ctx)) < 0))
+		return NULL;
+	while (*i < ctx->nloops) {
+		const struct bca_loop_map *m = &ctx->loops[(*i)++];
+
+		if (major(m->dev) == st->stx_dev_major && minor(m->dev) == st->stx_dev_minor &&
+		    m->ino == st->stx_ino)
+			return m;
+	}
+	return NULL;
+}
+
 /* The loop devices over f, up to max of them in out; returns how many there are. */
 int bca_loop_devnos_of(struct bca_ctx *ctx, const struct bca_file *f, dev_t *out, size_t max)
 {
-	const struct bca_statx *st;
-	size_t n = 0;
-	int rc;
+	const struct bca_loop_map *m;
+	size_t i = 0, n = 0;
+	int err;
 
-	if (ctx->sysroot[0])
-		return 0;
-	if (!ctx->loops_read && (rc = read_loops(ctx)) < 0)
-		return rc;
-	st = bca_file_statx(f);
-	for (size_t i = 0; i < ctx->nloops; i++) {
-		const struct bca_loop_map *m = &ctx->loops[i];
-
-		if (major(m->dev) != st->stx_dev_major || minor(m->dev) != st->stx_dev_minor ||
-		    m->ino != st->stx_ino || !m->loopdev)
-			continue;
-		if (n < max)
-			out[n] = m->loopdev;
-		n++;
-	}
-	return (int)n;
+	while ((m = next_loop_of(ctx, bca_file_statx(f), &i, &err)))
+		if (m->loopdev && n++ < max)
+			out[n - 1] = m->loopdev;
+	return err < 0 ? err : (int)n;
 }
 
 BCA_EXPORT int bca_file_get_loop_devices(struct bca_ctx *ctx, const struct bca_file *f,
 					 char *buf, size_t size)
 {
-	const struct bca_statx *st;
-	size_t len = 0;
-	int n = 0, rc;
+	const struct bca_loop_map *m;
+	size_t i = 0, len = 0;
+	int n = 0, err;
 
 	if (!ctx || !f || !buf || !size)
 		return -EINVAL;
 	buf[0] = '\0';
-	/* a recorded sysfs tree names files that are not here */
-	if (ctx->sysroot[0])
-		return 0;
-	if (!ctx->loops_read && (rc = read_loops(ctx)) < 0)
-		return rc;
-	st = bca_file_statx(f);
-	for (size_t i = 0; i < ctx->nloops; i++) {
-		const struct bca_loop_map *m = &ctx->loops[i];
-
-		if (major(m->dev) != st->stx_dev_major || minor(m->dev) != st->stx_dev_minor ||
-		    m->ino != st->stx_ino)
-			continue;
+	while ((m = next_loop_of(ctx, bca_file_statx(f), &i, &err))) {
 		/* truncated names stay terminated; the count is every match */
 		if (len < size)
 			len += (size_t)snprintf(buf + len, size - len, "%s%s", n ? "," : "",
 						m->name);
 		n++;
 	}
-	return n;
+	return err < 0 ? err : n;
 }

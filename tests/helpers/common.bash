@@ -34,3 +34,17 @@ assert_eq() {
 		return 1
 	fi
 }
+
+# mk_enc_ext4 DIR SIZE: an ext4 image DIR/img of SIZE (truncate's units)
+# with the encrypt feature, loop-mounted on DIR/mnt, a v2 key added
+# (DIR/key; identifier in ID) and an encrypted directory DIR/mnt/enc.
+mk_enc_ext4() {
+	truncate -s "$2" "$1/img"
+	mkfs.ext4 -q -F -O encrypt "$1/img"
+	mkdir "$1/mnt"
+	mount -o loop "$1/img" "$1/mnt"
+	head -c 64 /dev/urandom >"$1/key"
+	ID=$("$FSCRYPTCTL_DIO" add_key --key-file "$1/key" "$1/mnt")
+	mkdir "$1/mnt/enc"
+	"$FSCRYPTCTL_DIO" set_policy "$ID" "$1/mnt/enc"
+}

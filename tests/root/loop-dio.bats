@@ -14,14 +14,7 @@ PAGECACHE=$BCA_BUILDDIR/tests/helpers/pagecache
 setup() {
 	require_root_loop
 	WORK=$(mktemp -d /var/tmp/bca-loopdio.XXXXXX)
-	truncate -s 256M "$WORK/img"
-	mkfs.ext4 -q -F -O encrypt "$WORK/img"
-	mkdir "$WORK/mnt"
-	mount -o loop "$WORK/img" "$WORK/mnt"
-	head -c 64 /dev/urandom >"$WORK/key"
-	ID=$("$FSCRYPTCTL_DIO" add_key --key-file "$WORK/key" "$WORK/mnt")
-	mkdir "$WORK/mnt/enc"
-	"$FSCRYPTCTL_DIO" set_policy "$ID" "$WORK/mnt/enc"
+	mk_enc_ext4 "$WORK" 256M
 	head -c 64M /dev/zero >"$WORK/mnt/enc/img"
 	head -c 64M /dev/zero >"$WORK/mnt/plain"
 	sync

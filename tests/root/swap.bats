@@ -14,14 +14,7 @@ setup() {
 	require_root_loop
 	[[ -r /proc/swaps ]] || skip "the host kernel has no swap (CONFIG_SWAP)"
 	WORK=$(mktemp -d /var/tmp/bca-swap.XXXXXX)
-	truncate -s 128M "$WORK/img"
-	mkfs.ext4 -q -F -O encrypt "$WORK/img"
-	mkdir "$WORK/mnt"
-	mount -o loop "$WORK/img" "$WORK/mnt"
-	head -c 64 /dev/urandom >"$WORK/key"
-	ID=$("$FSCRYPTCTL_DIO" add_key --key-file "$WORK/key" "$WORK/mnt")
-	mkdir "$WORK/mnt/enc"
-	"$FSCRYPTCTL_DIO" set_policy "$ID" "$WORK/mnt/enc"
+	mk_enc_ext4 "$WORK" 128M
 	CLEANUP=()
 }
 
