@@ -109,10 +109,54 @@ static void many_members(void)
 	remove_sysroot(root);
 }
 
+/* zram's writeback attributes, its backing device below it, and /proc/swaps. */
+static void zram_and_swap(void)
+{
+	char root[4096];
+	struct bca_blkdev *d = NULL, *l = NULL;
+	enum bca_dio_reason reason;
+	uint64_t n[3] = { 0 };
+	struct bca_ctx *ctx;
+
+	if (make_sysroot("zram", root, sizeof(root)) < 0) {
+		printf("Bail out! cannot build the recorded sysroot\n");
+		exit(1);
+	}
+	bca_new(&ctx);
+	is_int(bca_set_sysroot(ctx, root), 0, "zram sysroot set");
+	is_int(bca_blkdev_query(ctx, "zram0", &d), 0, "zram0 by name");
+	is_int(d ? (int)bca_blkdev_get_kind(d) : -1, BCA_BLKDEV_ZRAM, "kind zram");
+	is_str(d ? bca_blkdev_get_zram_backing_dev(d) : "", "/dev/loop0", "backing_dev");
+	is_int(d ? bca_blkdev_get_zram_writeback_limit(d, &n[0]) : -2, 1, "writeback limit enabled");
+	ok(n[0] == 1000, "writeback_limit in pages");
+	is_int(d ? bca_blkdev_get_zram_bd_stat(d, &n[0], &n[1], &n[2]) : -2, 0, "bd_stat read");
+	ok(n[0] == 2048 && n[1] == 0 && n[2] == 2048, "bd_stat: count, reads, writes");
+	ok(d && bca_blkdev_get_lower_count(d) == 1 && bca_blkdev_get_lower(d, 0) == makedev(7, 0),
+	   "the backing device is the device below");
+	is_int(d ? (int)bca_blkdev_zram_writeback(ctx, d, &reason) : -1, BCA_ZRAM_WB_BUFFERED,
+	       "loop/dio 0 below: buffered");
+	is_int(reason, BCA_REASON_LOOP_DIO_OFF, "with loop-dio-off");
+	is_int(d ? bca_blkdev_is_swap(ctx, d) : -1, 0, "zram0 is no swap area");
+	bca_blkdev_free(d);
+	is_int(bca_blkdev_query(ctx, "zram1", &d), 0, "zram1 by name");
+	is_int(d ? bca_blkdev_is_swap(ctx, d) : -1, 1, "zram1 is a swap area (/proc/swaps)");
+	is_int(d ? (int)bca_blkdev_zram_writeback(ctx, d, NULL) : -1, BCA_ZRAM_WB_NONE,
+	       "backing_dev none: nothing written back");
+	is_int(bca_blkdev_query(ctx, "loop0", &l), 0, "loop0 by name");
+	is_int(l ? (int)bca_blkdev_zram_writeback(ctx, l, NULL) : -1, BCA_ZRAM_WB_NOT_ZRAM,
+	       "a loop device is no zram");
+	is_int(l ? bca_blkdev_get_zram_writeback_limit(l, NULL) : -2, -1, "no limit on a loop device");
+	bca_blkdev_free(l);
+	bca_blkdev_free(d);
+	bca_unref(ctx);
+	remove_sysroot(root);
+}
+
 int main(void)
 {
-	plan(22);
+	plan(40);
 	recorded_profiles();
 	many_members();
+	zram_and_swap();
 	return done_testing();
 }
