@@ -433,6 +433,7 @@ enum bca_swap_use {
 	BCA_SWAP_NONE = 0,
 	BCA_SWAP_FILE,			/* the file is a swap area (swapon on the file) */
 	BCA_SWAP_LOOP,			/* a loop device over the file is a swap area */
+	BCA_SWAP_ZRAM,			/* a loop device over it backs a zram swap area */
 };
 /*
  * Whether swap can use the file itself, from evidence only: no for an
@@ -448,7 +449,8 @@ enum bca_swapon {
 };
 /*
  * *use (and the loop devices in buf, comma-separated, as
- * bca_file_get_loop_devices) and the swapon answer for f.  Returns 0 or a
+ * bca_file_get_loop_devices; for BCA_SWAP_ZRAM "zramN:loopM") and the
+ * swapon answer for f.  Returns 0 or a
  * negative error; on a recorded sysroot every file is BCA_SWAP_NONE.
  */
 int bca_file_get_swap(struct bca_ctx *ctx, const struct bca_file *f, enum bca_swap_use *use,

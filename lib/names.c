@@ -249,6 +249,7 @@ BCA_EXPORT const char *bca_swap_use_name(enum bca_swap_use u)
 		[BCA_SWAP_NONE] = "",
 		[BCA_SWAP_FILE] = "file",
 		[BCA_SWAP_LOOP] = "loop",
+		[BCA_SWAP_ZRAM] = "zram",
 	};
 
 	return NAME_OR(names, u, "");

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -147,6 +148,39 @@ BCA_EXPORT int bca_blkdev_is_swap(struct bca_ctx *ctx, const struct bca_blkdev *
 	return is_swap(ctx, true, bca_blkdev_get_devno(d), 0);
 }
 
+/*
+ * The zram swap area whose backing device is loopdev, if any (zram's
+ * writeback goes there): its kernel name in buf.  1 found, 0 not, <0 error.
+ */
+static int zram_swap_over(struct bca_ctx *ctx, dev_t loopdev, char *buf, size_t size)
+{
+	const struct bca_blkdev *z;
+	char path[NAME_MAX + 32], majmin[32];
+	struct dirent *de;
+	dev_t devno;
+	int rc = 0, err;
+	DIR *dir = bca_sys_opendir(ctx, "/sys/block");
+
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	while (rc == 0 && (de = readdir(dir))) {
+		if (strncmp(de->d_name, "zram", 4) ||
+		    snprintf(path, sizeof(path), "/sys/block/%s/dev", de->d_name) >= (int)sizeof(path) ||
+		    bca_sys_read_str(ctx, path, majmin, sizeof(majmin)) < 0 ||
+		    bca_devno_parse(majmin, &devno) < 0)
+			continue;
+		z = bca_blkdev_get(ctx, devno, BCA_BLKDEV_HAVE_PROFILE | BCA_BLKDEV_HAVE_STACK, &err);
+		if (!z || !bca_blkdev_get_zram_backing_dev(z) || bca_blkdev_get_lower_count(z) != 1 ||
+		    bca_blkdev_get_lower(z, 0) != loopdev)
+			continue;
+		rc = is_swap(ctx, true, devno, 0);
+		if (rc > 0)
+			snprintf(buf, size, "%s", bca_blkdev_get_name(z));
+	}
+	closedir(dir);
+	return rc;
+}
+
 /* How many loop devices over f to look at: more is a setup nobody swaps on. */
 #define LOOPS_MAX 16
 
@@ -183,6 +217,19 @@ BCA_EXPORT int bca_file_get_swap(struct bca_ctx *ctx, const struct bca_file *f,
 		if (len < size)
 			len += (size_t)snprintf(buf + len, size - len, "%sloop%u", len ? "," : "",
 						minor(loops[i]));
+	}
+	/* Android's case: the loop device is the backing device of zram swap */
+	for (int i = 0; *use == BCA_SWAP_NONE && i < n && i < LOOPS_MAX; i++) {
+		char zram[64];
+
+		rc = zram_swap_over(ctx, loops[i], zram, sizeof(zram));
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			*use = BCA_SWAP_ZRAM;
+			if (size)
+				snprintf(buf, size, "%s:loop%u", zram, minor(loops[i]));
+		}
 	}
 	return n < 0 ? n : 0;
 }
@@ -248,5 +295,8 @@ BCA_EXPORT int bca_file_explain_swap(struct bca_ctx *ctx, const struct bca_file 
 		"(the file does not do direct I/O: see REASON)";
 	if (use == BCA_SWAP_LOOP)
 		return snprintf(buf, size, "in use as swap through %s; %s; %s", loops, first, loop);
+	if (use == BCA_SWAP_ZRAM)
+		return snprintf(buf, size, "zram swap writes back to it through %s; %s; %s", loops,
+				first, loop);
 	return snprintf(buf, size, "%s; %s", first, loop);
 }

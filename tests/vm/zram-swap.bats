@@ -121,6 +121,13 @@ zram_case() {
 	# the loop layer says the same, and the verdict did not change by writing back
 	[[ "$(device_verdict "/dev/$ZRAM" '.devices[0].children[0].dio')" == @(yes|off|buffered) ]]
 	[[ "$(device_verdict "/dev/$ZRAM" '.devices[0].dio')" == "$m" ]]
+	# as swap, the way Android uses it: the backing file says so
+	[[ "$("$BQ" file -J -o SWAP "$FILE" | jq -r '.files[0].swap')" == null ]]
+	mkswap "/dev/$ZRAM" >/dev/null
+	swapon "/dev/$ZRAM"
+	vm_on_teardown "swapoff /dev/$ZRAM"
+	[[ "$("$BQ" file -J -o SWAP,EXPLAIN "$FILE" | jq -r '.files[0] | .swap + " " + .explain')" == "zram "*". zram swap writes back to it through $ZRAM:${LOOP#/dev/}; swap must not use fscrypt-encrypted files"* ]]
+	[[ "$(device_verdict "/dev/$ZRAM" '.devices[0].swap')" == true ]]
 }
 
 @test "zram writeback to a loop device over an encrypted file: the verdict matches the pages cached" {

@@ -48,7 +48,7 @@ static const struct col_info infos[] = {
 	[COL_CACHED] = { "CACHED", 5, SCOLS_FL_RIGHT, COL_NUM, "with --probe: pages of the probe's 1 MiB found in the page cache" },
 	[COL_STRICT] = { "STRICT", 8, 0, COL_STR, "with --strict-probe: RWF_DIO_STRICT accepted, refused, unsupported (by the fs), unavailable (kernel)" },
 	[COL_LOOP] = { "LOOP", 6, 0, COL_STR, "loop devices backed by the file (see blkcrypt-query device's LOOP-DIO)" },
-	[COL_SWAP] = { "SWAP", 4, 0, COL_STR, "active swap: file (swapon on this file), loop (through a loop device over it: see LOOP)" },
+	[COL_SWAP] = { "SWAP", 4, 0, COL_STR, "active swap: file (swapon on this file), loop (through a loop device over it: see LOOP), zram (a loop device over it is the backing device of zram swap)" },
 	[COL_SWAPON] = { "SWAPON", 4, 0, COL_STR, "whether swap can use the file itself: yes (it does), no (encrypted: refused, or written unencrypted by kernels that take it), unknown" },
 };
 
