@@ -252,8 +252,10 @@ BCA_EXPORT enum bca_swapon bca_file_swapon(struct bca_ctx *ctx, const struct bca
  * The sentence for swap.  Swap writes a swap file's pages to the blocks
  * under it with its own bios, never through the filesystem, so fscrypt
  * never sees them: mm/swapfile.c refuses encrypted files ("Filesystem-level
- * encrypted swapfile ... is unsupported"), and a kernel without that check
- * (this project's host, 6.18.44) takes one and writes the pages unencrypted
+ * encrypted swapfile ... is unsupported", upstream's "mm/swap: reject
+ * swapon() on filesystem-level encrypted files", in the stable kernels of
+ * September 2026 such as 6.6.156), and a kernel without that check (this
+ * project's host, 6.18.44) takes one and writes the pages unencrypted
  * (tests/root/swap.bats finds them on the raw disk).  Then what the kernel
  * advises instead, a loop device, would do: send swapped pages to the file
  * with O_DIRECT only when the file really does direct I/O.
