@@ -248,18 +248,12 @@ static void read_loop(struct bca_ctx *ctx, struct bca_blkdev *d, const char *dir
 		bca_dbg(ctx, "%s: backing file %s: deleted or replaced", d->name, d->backing);
 }
 
-/*
- * zram's backing_dev is the path zram opened ("none" before one is set).
- * On the live system the node is stat()ed; a recorded tree (or a path not
- * reachable from here) is resolved by its kernel name in /sys/class/block.
- */
+/* zram's backing_dev is the path zram opened ("none" before one is set). */
 static void read_zram(struct bca_ctx *ctx, struct bca_blkdev *d, const char *dir)
 {
-	char path[PATH_MAX], sys[NAME_MAX + 32];
-	const char *base;
+	char path[PATH_MAX];
 	unsigned long long v[3];
-	struct stat st;
-	dev_t devno = 0;
+	dev_t devno;
 	uint64_t n;
 
 	d->zram_wb_limit = -1;
@@ -278,17 +272,7 @@ static void read_zram(struct bca_ctx *ctx, struct bca_blkdev *d, const char *dir
 	    !path[0] || !strcmp(path, "none"))
 		return;
 	d->zram_backing = strdup(path);
-	if (!ctx->sysroot[0] && stat(path, &st) == 0 && S_ISBLK(st.st_mode)) {
-		devno = st.st_rdev;
-	} else {
-		base = strrchr(path, '/');
-		base = base ? base + 1 : path;
-		if (*base && strcmp(base, "..") && strcmp(base, ".") &&
-		    snprintf(sys, sizeof(sys), "/sys/class/block/%s", base) < (int)sizeof(sys) &&
-		    read_devno_at(ctx, sys, "dev", &devno) < 0)
-			devno = 0;
-	}
-	if (devno)
+	if (bca_blkdev_node_devno(ctx, path, &devno) == 0)
 		add_lower(d, devno);
 	else
 		bca_dbg(ctx, "%s: backing device %s: not found", d->name, path);
@@ -474,13 +458,36 @@ BCA_EXPORT int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct b
 	return 0;
 }
 
+/* "", "." and ".." are one path component too, and would climb out of class/block. */
+int bca_blkdev_name_devno(struct bca_ctx *ctx, const char *name, dev_t *out)
+{
+	char path[PATH_MAX];
+
+	if (!*name || strchr(name, '/') || strlen(name) >= 64 || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
+	return read_devno_at(ctx, path, "dev", out) < 0 ? -ENOENT : 0;
+}
+
+int bca_blkdev_node_devno(struct bca_ctx *ctx, const char *node, dev_t *out)
+{
+	const char *base = strrchr(node, '/');
+	struct stat st;
+
+	if (!ctx->sysroot[0] && stat(node, &st) == 0 && S_ISBLK(st.st_mode)) {
+		*out = st.st_rdev;
+		return 0;
+	}
+	return bca_blkdev_name_devno(ctx, base ? base + 1 : node, out);
+}
+
 /*
  * SPEC is MAJ:MIN, a kernel name ("nvme0n1", "dm-0"), a block device
  * node, or any other path, meaning the device holding it.
  */
 BCA_EXPORT int bca_blkdev_query(struct bca_ctx *ctx, const char *spec, struct bca_blkdev **out)
 {
-	char path[PATH_MAX];
 	struct stat st;
 	dev_t devno;
 	int rc;
@@ -492,13 +499,8 @@ BCA_EXPORT int bca_blkdev_query(struct bca_ctx *ctx, const char *spec, struct bc
 		return bca_blkdev_query_devno(ctx, devno, out);
 	if (rc == -ERANGE)
 		return rc;	/* MAJ:MIN, but no device can have it */
-	/* a kernel name is one path component: "", "." and ".." climb out of class/block */
-	if (!strchr(spec, '/') && strlen(spec) < 64 && *spec && strcmp(spec, ".") &&
-	    strcmp(spec, "..")) {
-		snprintf(path, sizeof(path), "/sys/class/block/%s", spec);
-		if (read_devno_at(ctx, path, "dev", &devno) == 0)
-			return bca_blkdev_query_devno(ctx, devno, out);
-	}
+	if (bca_blkdev_name_devno(ctx, spec, &devno) == 0)
+		return bca_blkdev_query_devno(ctx, devno, out);
 	if (stat(spec, &st) < 0)
 		return -errno;
 	devno = S_ISBLK(st.st_mode) ? st.st_rdev : st.st_dev;

@@ -236,6 +236,14 @@ enum {
  */
 struct bca_blkdev *bca_blkdev_get(struct bca_ctx *ctx, dev_t devno, unsigned int want, int *err);
 void bca_blkdevs_free(struct bca_ctx *ctx);
+/* A kernel name ("zram0": one path component) to its number, from /sys/class/block. */
+int bca_blkdev_name_devno(struct bca_ctx *ctx, const char *name, dev_t *out);
+/*
+ * A device node's path as the kernel printed it (zram's backing_dev,
+ * /proc/swaps) to its number: live, the node itself; in a recording, or
+ * when the node cannot be reached from here, its kernel name.
+ */
+int bca_blkdev_node_devno(struct bca_ctx *ctx, const char *node, dev_t *out);
 /* The data unit sizes the profile has for blk-crypto mode NAME, 0 without it. */
 uint64_t bca_blkdev_mode_dus_mask(const struct bca_blkdev *d, const char *name);
 

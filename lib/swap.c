@@ -64,8 +64,6 @@ static void unescape(char *s)
  */
 static int parse_area(struct bca_ctx *ctx, char *path, const char *type, struct swap_area *a)
 {
-	char sys[NAME_MAX + 32];
-	const char *base;
 	struct stat st;
 
 	unescape(path);
@@ -77,13 +75,7 @@ static int parse_area(struct bca_ctx *ctx, char *path, const char *type, struct 
 		a->ino = st.st_ino;
 		return 0;
 	}
-	if (strcmp(type, "partition"))
-		return -ENOENT;
-	base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	if (!*base || strchr(base, '.') == base ||
-	    snprintf(sys, sizeof(sys), "/sys/class/block/%s/dev", base) >= (int)sizeof(sys) ||
-	    bca_sys_read_str(ctx, sys, path, 32) < 0 || bca_devno_parse(path, &a->dev) < 0)
+	if (strcmp(type, "partition") || bca_blkdev_node_devno(ctx, path, &a->dev) < 0)
 		return -ENOENT;
 	a->is_device = true;
 	return 0;
@@ -141,6 +133,14 @@ static int is_swap(struct bca_ctx *ctx, bool device, dev_t dev, ino_t ino)
 	return 0;
 }
 
+/* Whether the file itself is a swap area (swapon on the file). */
+static int file_is_swap(struct bca_ctx *ctx, const struct bca_file *f)
+{
+	const struct bca_statx *st = bca_file_statx(f);
+
+	return is_swap(ctx, false, makedev(st->stx_dev_major, st->stx_dev_minor), st->stx_ino);
+}
+
 BCA_EXPORT int bca_blkdev_is_swap(struct bca_ctx *ctx, const struct bca_blkdev *d)
 {
 	if (!ctx || !d)
@@ -155,7 +155,6 @@ BCA_EXPORT int bca_blkdev_is_swap(struct bca_ctx *ctx, const struct bca_blkdev *
 static int zram_swap_over(struct bca_ctx *ctx, dev_t loopdev, char *buf, size_t size)
 {
 	const struct bca_blkdev *z;
-	char path[NAME_MAX + 32], majmin[32];
 	struct dirent *de;
 	dev_t devno;
 	int rc = 0, err;
@@ -164,10 +163,7 @@ static int zram_swap_over(struct bca_ctx *ctx, dev_t loopdev, char *buf, size_t 
 	if (!dir)
 		return errno == ENOENT ? 0 : -errno;
 	while (rc == 0 && (de = readdir(dir))) {
-		if (strncmp(de->d_name, "zram", 4) ||
-		    snprintf(path, sizeof(path), "/sys/block/%s/dev", de->d_name) >= (int)sizeof(path) ||
-		    bca_sys_read_str(ctx, path, majmin, sizeof(majmin)) < 0 ||
-		    bca_devno_parse(majmin, &devno) < 0)
+		if (strncmp(de->d_name, "zram", 4) || bca_blkdev_name_devno(ctx, de->d_name, &devno) < 0)
 			continue;
 		z = bca_blkdev_get(ctx, devno, BCA_BLKDEV_HAVE_PROFILE | BCA_BLKDEV_HAVE_STACK, &err);
 		if (!z || !bca_blkdev_get_zram_backing_dev(z) || bca_blkdev_get_lower_count(z) != 1 ||
@@ -187,7 +183,6 @@ static int zram_swap_over(struct bca_ctx *ctx, dev_t loopdev, char *buf, size_t 
 BCA_EXPORT int bca_file_get_swap(struct bca_ctx *ctx, const struct bca_file *f,
 				 enum bca_swap_use *use, char *buf, size_t size)
 {
-	const struct bca_statx *st;
 	dev_t loops[LOOPS_MAX];
 	size_t len = 0;
 	int rc, n;
@@ -199,8 +194,7 @@ BCA_EXPORT int bca_file_get_swap(struct bca_ctx *ctx, const struct bca_file *f,
 		buf[0] = '\0';
 	if (ctx->sysroot[0])
 		return 0;
-	st = bca_file_statx(f);
-	rc = is_swap(ctx, false, makedev(st->stx_dev_major, st->stx_dev_minor), st->stx_ino);
+	rc = file_is_swap(ctx, f);
 	if (rc != 0) {
 		if (rc > 0)
 			*use = BCA_SWAP_FILE;
@@ -236,16 +230,13 @@ BCA_EXPORT int bca_file_get_swap(struct bca_ctx *ctx, const struct bca_file *f,
 
 BCA_EXPORT enum bca_swapon bca_file_swapon(struct bca_ctx *ctx, const struct bca_file *f)
 {
-	enum bca_swap_use use;
-
 	if (!ctx || !f)
 		return BCA_SWAPON_UNKNOWN;
 	/* even when this kernel took it: see bca_file_explain_swap() */
 	if (bca_file_get_policy_version(f) > 0)
 		return BCA_SWAPON_NO;
-	if (bca_file_get_swap(ctx, f, &use, NULL, 0) == 0 && use == BCA_SWAP_FILE)
-		return BCA_SWAPON_YES;
-	return BCA_SWAPON_UNKNOWN;
+	/* the file's own swap area only: the loop devices over it do not matter here */
+	return file_is_swap(ctx, f) > 0 ? BCA_SWAPON_YES : BCA_SWAPON_UNKNOWN;
 }
 
 /*

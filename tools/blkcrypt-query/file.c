@@ -83,16 +83,14 @@ static void add_swap(struct out *o, struct libscols_line *ln, struct bca_ctx *ct
 		     const char *path, const struct bca_file *f, char *explain, size_t size)
 {
 	bool shown = out_has_column(o, COL_SWAP) || out_has_column(o, COL_SWAPON);
+	bool encrypted = bca_file_get_policy_version(f) > 0;
 	enum bca_swap_use use = BCA_SWAP_NONE;
 	size_t len = strlen(explain);
-	char loops[128];
-
-	bool encrypted = bca_file_get_policy_version(f) > 0;
 
 	if (!S_ISREG(bca_file_get_mode(f)) ||
 	    (!shown && !encrypted && !out_has_column(o, COL_EXPLAIN)))
 		return;
-	if (bca_file_get_swap(ctx, f, &use, loops, sizeof(loops)) < 0)
+	if (bca_file_get_swap(ctx, f, &use, NULL, 0) < 0)
 		return;
 	/* swap bypasses fscrypt: said whatever the columns */
 	if (encrypted && use == BCA_SWAP_FILE)
