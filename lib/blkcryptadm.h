@@ -73,6 +73,7 @@ enum bca_error {
 	BCA_ERR_KERNEL_TOO_OLD,	/* the running kernel lacks a needed interface */
 	BCA_ERR_KEY_UNREACHABLE, /* a key only in a keyring the kernel's lookup does not search */
 	BCA_ERR_NOT_REGULAR,	/* a FIFO, device, ... where a kernel file was expected */
+	BCA_ERR_NOT_LUKS,	/* no LUKS header libcryptsetup can read */
 	BCA_ERR_LAST
 };
 
@@ -503,6 +504,8 @@ const char *bca_dm_device_get_target(const struct bca_dm_device *dev);
 unsigned int bca_dm_device_get_target_count(const struct bca_dm_device *dev);
 uint64_t bca_dm_device_get_sectors(const struct bca_dm_device *dev);
 dev_t bca_dm_device_get_devno(const struct bca_dm_device *dev);
+/* Whether its first target is crypt or inlinecrypt with a logon key whose description starts with PREFIX. */
+bool bca_dm_device_loads_logon_prefix(const struct bca_dm_device *dev, const char *prefix);
 
 /* ------------------------------------------------------------------ */
 /* fscrypt policies and keys                                           */
@@ -817,6 +820,12 @@ int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char *uuid,
 		    const char *table, bool readonly);
 int bca_dm_remove(struct bca_ctx *ctx, const char *name);
 /*
+ * Replaces the live table of NAME with a one-target line, keeping its
+ * read-only mode (load, then resume).  A refused load leaves the device
+ * as it was.  -ENOENT when there is no such device.
+ */
+int bca_dm_reload(struct bca_ctx *ctx, const char *name, const char *table);
+/*
  * Whether any target of a live device loads the logon key DESC: 1 yes,
  * 0 no, negative when that cannot be known.
  */
@@ -835,6 +844,47 @@ int bca_dm_get_table(struct bca_ctx *ctx, const char *name, char **out, dev_t *d
  */
 struct bca_secret;
 int bca_dm_get_table_keys(struct bca_ctx *ctx, const char *name, struct bca_secret **out);
+
+/* ------------------------------------------------------------------ */
+/* LUKS volumes (libcryptsetup)                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A LUKS1 or LUKS2 header read by libcryptsetup (loaded when first needed)
+ * for the data device DEVICE; HEADER names a detached header, or NULL.
+ * Returns 0, -BCA_ERR_NOT_LUKS, -ENOTBLK, -ELIBACC when libcryptsetup
+ * cannot be loaded, or the open error.
+ */
+struct bca_luks;
+int bca_luks_open(struct bca_ctx *ctx, const char *device, const char *header,
+		  struct bca_luks **out);
+void bca_luks_free(struct bca_luks *l);
+/* "LUKS2" or "LUKS1" */
+const char *bca_luks_get_type(const struct bca_luks *l);
+/* The header's UUID with its dashes */
+const char *bca_luks_get_uuid(const struct bca_luks *l);
+/*
+ * Fills p (struct_size set by the caller) with the table that maps the
+ * data segment as TARGET, as cryptsetup open would map it: cipher, key
+ * size, IV offset, offset and size, sector size, and the header's
+ * persistent flags.  key_desc is left to the caller.  -EOPNOTSUPP for what
+ * the target cannot express (integrity, reencryption, dm-inlinecrypt with
+ * another cipher, key size, or sectors above 512 bytes, whose IVs LUKS2
+ * counts in 512-byte units), -EINVAL for a segment outside the device; *why
+ * says which, in words for a person.
+ */
+int bca_luks_get_params(struct bca_luks *l, enum bca_crypt_target target,
+			struct bca_crypt_params *p, const char **why);
+/*
+ * The volume key, unlocked by libcryptsetup into a new locked secret:
+ * from a passphrase (or key file contents), or from LUKS2 token TOKEN (-1:
+ * any token that works without a PIN).  0, -EPERM when no keyslot opens
+ * with it, -ENOENT or -ENOANO for no usable token, or libcryptsetup's error.
+ */
+struct bca_secret;
+int bca_luks_unlock_passphrase(struct bca_luks *l, const void *pass, size_t size,
+			       struct bca_secret **vk);
+int bca_luks_unlock_token(struct bca_luks *l, int token, struct bca_secret **vk);
 
 /* ------------------------------------------------------------------ */
 /* Kernel keyring                                                      */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Optional libraries, loaded when first needed.  libdevmapper (with the
- * libselinux, libpcre2, libudev and libm it pulls in), zlib and libkeyutils
- * are needed only for device-mapper work, for reading /proc/config.gz and
- * for keyring keys, yet linking them made every start of every tool load
+ * libselinux, libpcre2, libudev and libm it pulls in), zlib, libkeyutils
+ * and libcryptsetup with json-c are needed only for device-mapper work,
+ * for reading /proc/config.gz, for keyring keys and for LUKS headers, yet linking them made every start of every tool load
  * them: about half a millisecond, a third of a one-file "blkcrypt-query
  * file" (each shared object mapped costs about 0.1 ms here).  Each table of symbols is
  * resolved once per process, all or nothing, as systemd does for its
@@ -15,7 +15,9 @@
 #include <errno.h>
 #include <pthread.h>
 
+#include <json-c/json.h>
 #include <keyutils.h>
+#include <libcryptsetup.h>
 #include <libdevmapper.h>
 #include <zlib.h>
 
@@ -58,11 +60,15 @@ static void dlib_load(struct dlib *l)
 static const char *const dm_names[] = { BCA_DM_SYMBOLS(X) };
 static const char *const z_names[] = { BCA_Z_SYMBOLS(X) };
 static const char *const keyutils_names[] = { BCA_KEYUTILS_SYMBOLS(X) };
+static const char *const cs_names[] = { BCA_CS_SYMBOLS(X) };
+static const char *const json_names[] = { BCA_JSON_SYMBOLS(X) };
 #undef X
 
 struct bca_dm_syms bca_dm_syms;
 struct bca_z_syms bca_z_syms;
 struct bca_keyutils_syms bca_keyutils_syms;
+struct bca_cs_syms bca_cs_syms;
+struct bca_json_syms bca_json_syms;
 
 static struct dlib dm_lib = {
 	.soname = BCA_DEVMAPPER_SONAME, .names = dm_names, .ptrs = (void **)&bca_dm_syms,
@@ -77,6 +83,14 @@ static struct dlib keyutils_lib = {
 	.ptrs = (void **)&bca_keyutils_syms, .n = BCA_ARRAY_SIZE(keyutils_names),
 	.once = PTHREAD_ONCE_INIT,
 };
+static struct dlib cs_lib = {
+	.soname = BCA_CRYPTSETUP_SONAME, .names = cs_names, .ptrs = (void **)&bca_cs_syms,
+	.n = BCA_ARRAY_SIZE(cs_names), .once = PTHREAD_ONCE_INIT,
+};
+static struct dlib json_lib = {
+	.soname = BCA_JSONC_SONAME, .names = json_names, .ptrs = (void **)&bca_json_syms,
+	.n = BCA_ARRAY_SIZE(json_names), .once = PTHREAD_ONCE_INIT,
+};
 
 _Static_assert(sizeof(bca_dm_syms) == sizeof(dm_names) / sizeof(dm_names[0]) * sizeof(void *),
 	       "one pointer per libdevmapper symbol");
@@ -84,10 +98,16 @@ _Static_assert(sizeof(bca_z_syms) == sizeof(z_names) / sizeof(z_names[0]) * size
 	       "one pointer per zlib symbol");
 _Static_assert(sizeof(bca_keyutils_syms) == BCA_ARRAY_SIZE(keyutils_names) * sizeof(void *),
 	       "one pointer per libkeyutils symbol");
+_Static_assert(sizeof(bca_cs_syms) == BCA_ARRAY_SIZE(cs_names) * sizeof(void *),
+	       "one pointer per libcryptsetup symbol");
+_Static_assert(sizeof(bca_json_syms) == BCA_ARRAY_SIZE(json_names) * sizeof(void *),
+	       "one pointer per json-c symbol");
 
 static void load_dm(void) { dlib_load(&dm_lib); }
 static void load_z(void) { dlib_load(&z_lib); }
 static void load_keyutils(void) { dlib_load(&keyutils_lib); }
+static void load_cs(void) { dlib_load(&cs_lib); }
+static void load_json(void) { dlib_load(&json_lib); }
 
 static int dlib_need(struct bca_ctx *ctx, struct dlib *l, void (*load)(void))
 {
@@ -110,4 +130,14 @@ int bca_z_lib_load(struct bca_ctx *ctx)
 int bca_keyutils_lib_load(struct bca_ctx *ctx)
 {
 	return dlib_need(ctx, &keyutils_lib, load_keyutils);
+}
+
+int bca_cs_lib_load(struct bca_ctx *ctx)
+{
+	return dlib_need(ctx, &cs_lib, load_cs);
+}
+
+int bca_json_lib_load(struct bca_ctx *ctx)
+{
+	return dlib_need(ctx, &json_lib, load_json);
 }

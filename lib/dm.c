@@ -263,6 +263,23 @@ BCA_EXPORT int bca_dm_logon_key_in_use(struct bca_ctx *ctx, const char *desc)
 	return rc < 0 ? rc : ks.used;
 }
 
+BCA_EXPORT bool bca_dm_device_loads_logon_prefix(const struct bca_dm_device *d,
+						 const char *prefix)
+{
+	uint64_t start, length;
+	char *type = NULL, *params = NULL;
+	const char *key, *t;
+
+	dm_get_next_target(d->dmt, NULL, &start, &length, &type, &params);
+	if (!type || !params || (strcmp(type, "crypt") && strcmp(type, "inlinecrypt")))
+		return false;
+	key = strchr(params, ' ');
+	if (!key || *++key != ':')
+		return false;
+	t = strchr(key + 1, ':');
+	return t && !strncmp(t, ":logon:", 7) && !strncmp(t + 7, prefix, strlen(prefix));
+}
+
 BCA_EXPORT const char *bca_dm_device_get_name(const struct bca_dm_device *d) { return d->name; }
 BCA_EXPORT const char *bca_dm_device_get_uuid(const struct bca_dm_device *d) { return d->uuid; }
 BCA_EXPORT const char *bca_dm_device_get_target(const struct bca_dm_device *d) { return d->target; }
@@ -463,6 +480,59 @@ undo:
 	dmt = NULL;
 	if (dm_remove_locked(name) < 0)
 		bca_err(ctx, "%s: could not remove the half-made device", name);
+out:
+	if (dmt)
+		dm_task_destroy(dmt);
+	dm_leave();
+	return rc;
+}
+
+/*
+ * Loads a one-target table into NAME's inactive slot with the live
+ * table's read-only mode, then resumes: the kernel suspends the device,
+ * swaps the tables and resumes it, as "cryptsetup refresh" does.  A load
+ * the kernel refuses leaves the live table untouched.
+ */
+BCA_EXPORT int bca_dm_reload(struct bca_ctx *ctx, const char *name, const char *table)
+{
+	unsigned long long start, len;
+	char type[32];
+	struct dm_task *dmt;
+	struct dm_info info;
+	int rc = dm_check_available(ctx), n = 0;
+
+	if (rc < 0)
+		return rc;
+	if (sscanf(table, "%llu %llu %31s %n", &start, &len, type, &n) != 3 || !n)
+		return -EINVAL;
+	dm_enter(ctx);
+	dmt = named_task(DM_DEVICE_INFO, name);
+	rc = -ENOMEM;
+	if (!dmt)
+		goto out;
+	rc = -EIO;
+	if (!dm_task_run(dmt) || !dm_task_get_info(dmt, &info))
+		goto out;
+	rc = -ENOENT;
+	if (!info.exists)
+		goto out;
+	dm_task_destroy(dmt);
+	dmt = named_task(DM_DEVICE_RELOAD, name);
+	rc = -ENOMEM;
+	if (!dmt || !dm_task_secure_data(dmt) || (info.read_only && !dm_task_set_ro(dmt)) ||
+	    !dm_task_add_target(dmt, start, len, type, table + n))
+		goto out;
+	rc = run_reported(ctx, dmt, "dm-load");
+	dmt = NULL;
+	if (rc < 0)
+		goto out;
+	dmt = named_task(DM_DEVICE_RESUME, name);
+	rc = -ENOMEM;
+	if (!dmt)
+		goto out;
+	rc = run_with_cookie(dmt);
+	if (rc < 0 && dm_task_get_errno(dmt))
+		rc = -dm_task_get_errno(dmt);
 out:
 	if (dmt)
 		dm_task_destroy(dmt);

@@ -13,6 +13,7 @@ static const char *const bca_errors[] = {
 	[BCA_ERR_KEY_UNREACHABLE - BCA_ERR_BASE] =
 		"the key is only in the user keyring, which the session keyring does not link "
 		"(the kernel looks keys up from the session keyring: keyctl link @u @s)",
+	[BCA_ERR_NOT_LUKS - BCA_ERR_BASE] = "not a LUKS device (no header libcryptsetup can read)",
 	[BCA_ERR_NOT_REGULAR - BCA_ERR_BASE] = "not a regular file where a kernel interface file was expected",
 };
 

@@ -77,10 +77,10 @@ static const char *target_name(const struct create_opts *o)
 	return bca_crypt_target_name(o->p.target);
 }
 
-/* The device's UUID, as snprintf: the length it needs. */
+/* The device's UUID (crypt_uuid()), as snprintf: the length it needs. */
 static int uuid_of(const struct create_opts *o, char *buf, size_t size)
 {
-	return snprintf(buf, size, MANAGED_UUID_PREFIX "%s-%s", target_name(o), o->name);
+	return crypt_uuid(buf, size, o->p.target, NULL, NULL, o->name);
 }
 
 static void parse(struct create_opts *o, int argc, char **argv)
@@ -164,10 +164,14 @@ static void parse(struct create_opts *o, int argc, char **argv)
 	if (o->key_desc && !bca_crypt_key_desc_valid(o->key_desc))
 		cli_usage_error("create: --key-desc: use printable ASCII without blanks or "
 				"backslashes (the table's parser would split or unescape it)");
-	if (uuid_of(o, NULL, 0) >= DM_UUID_MAX)
+	if (uuid_of(o, NULL, 0) >= DM_UUID_MAX) {
+		char form[64];
+
+		crypt_uuid(form, sizeof(form), o->p.target, NULL, NULL, "NAME");
 		cli_usage_error("create: device name '%s' too long for --target %s: its UUID "
-				"%s%s-NAME must fit device-mapper's %d bytes", o->name,
-				target_name(o), MANAGED_UUID_PREFIX, target_name(o), DM_UUID_MAX - 1);
+				"%s must fit device-mapper's %d bytes", o->name, target_name(o),
+				form, DM_UUID_MAX - 1);
+	}
 	if (sources != 1)
 		cli_usage_error("create: exactly one of --key-file, --key-fd, --key-desc is needed");
 	if (o->key_bits % 8)
@@ -240,35 +244,6 @@ static int check_device(struct bca_ctx *ctx, struct create_opts *o)
 	return rc;
 }
 
-/* The running target must know every option: probed, never guessed from uname. */
-static int check_target(struct bca_ctx *ctx, const struct create_opts *o)
-{
-	const char *target = target_name(o);
-	unsigned int have[3], need[3];
-	const char *why;
-	int rc = bca_dm_target_version(ctx, target, have);
-
-	if (rc == -ENODEV) {
-		dm_name_error(NULL, rc);
-		return -1;
-	}
-	if (rc == -ENOENT) {
-		cli_warnx("the running kernel has no dm-%s target", target);
-		return -1;
-	}
-	if (rc < 0) {
-		cli_warnx("probing the dm-%s target: %s", target, bca_strerror(rc));
-		return -1;
-	}
-	bca_crypt_required_version(&o->p, need, &why);
-	if (have[0] < need[0] || (have[0] == need[0] && have[1] < need[1])) {
-		cli_warnx("%s needs dm-%s %u.%u.0, the running kernel has %u.%u.%u", why, target,
-			  need[0], need[1], have[0], have[1], have[2]);
-		return -1;
-	}
-	return 0;
-}
-
 /* Reads exactly key_size bytes into locked memory; a clear error for any other size. */
 static struct bca_secret *read_key(const struct create_opts *o)
 {
@@ -299,23 +274,6 @@ static struct bca_secret *read_key(const struct create_opts *o)
 	return s;
 }
 
-/*
- * A key dmcrypt-inline:NAME with no device NAME is what a create or remove
- * killed half-way leaves: reclaimed when no live table loads it (a device
- * made with --key-desc may share it: then it stays and create stops).
- */
-static int reclaim_leftover_key(struct bca_ctx *ctx, const char *desc)
-{
-	int rc = bca_keyring_reclaim_logon(ctx, desc);
-
-	if (rc == -EBUSY || rc == -EEXIST)
-		cli_warnx("%s: a logon key of that description exists already%s", desc,
-			  rc == -EBUSY ? ", and a device loads it" : "");
-	else if (rc < 0)
-		cli_warnx("%s: looking up the key: %s", desc, bca_strerror(rc));
-	return rc < 0 ? -1 : 0;
-}
-
 int cmd_create(int argc, char **argv)
 {
 	struct create_opts o = {
@@ -325,8 +283,6 @@ int cmd_create(int argc, char **argv)
 	struct bca_ctx *ctx = NULL;
 	struct bca_secret *key = NULL;
 	char desc[MAX_KEY_DESC + 1], uuid[DM_UUID_MAX], table[MAX_KEY_DESC + 1024];
-	char *existing = NULL;
-	bool key_added = false;
 	int rc, status = EXIT_FAIL;
 
 	parse(&o, argc, argv);
@@ -360,13 +316,8 @@ int cmd_create(int argc, char **argv)
 		status = EXIT_OK;
 		goto out;
 	}
-	if (check_target(ctx, &o) < 0)
+	if (check_target(ctx, &o.p) < 0 || check_name_free(ctx, o.name) < 0)
 		goto out;
-	rc = bca_dm_get_table(ctx, o.name, &existing, NULL);
-	if (rc == 0 || rc == -ENODATA) {
-		cli_warnx("%s: a device-mapper device of that name exists", o.name);
-		goto out;
-	}
 	if (o.key_desc) {
 		rc = bca_keyring_find_logon(ctx, o.key_desc);
 		if (rc == -ENOKEY) {
@@ -379,35 +330,13 @@ int cmd_create(int argc, char **argv)
 		}
 	} else {
 		key = read_key(&o);
-		if (!key || reclaim_leftover_key(ctx, desc) < 0)
+		if (!key)
 			goto out;
-		rc = bca_keyring_add_logon(ctx, desc, bca_secret_get_data(key),
-					   bca_secret_get_size(key), NULL);
-		bca_secret_free(key);
-		key = NULL;
-		if (rc < 0) {
-			cli_warnx("adding the key to the kernel keyring: %s", bca_strerror(rc));
-			goto out;
-		}
-		key_added = true;
 	}
-	rc = bca_dm_activate(ctx, o.name, uuid, table, o.readonly);
-	if (rc == -ENOENT) {
-		/* crypt_alloc_tfms(): the crypto API has no such algorithm */
-		cli_warnx("%s: creating the device: the kernel has no cipher %s (see /proc/crypto)",
-			  o.name, o.p.cipher);
+	if (activate_with_key(ctx, o.name, uuid, &o.p, table, key, o.readonly) < 0)
 		goto out;
-	}
-	if (rc < 0) {
-		cli_warnx("%s: creating the device: %s%s", o.name, bca_strerror(rc),
-			  rc == -EINVAL ? " (the kernel refused the table: unknown cipher or option? see dmesg)" : "");
-		goto out;
-	}
 	status = EXIT_OK;
 out:
-	if (status != EXIT_OK && key_added && bca_keyring_remove_logon(ctx, desc) < 0)
-		cli_warnx("%s: could not remove the key from the keyring", desc);
-	free(existing);
 	bca_secret_free(key);
 	bca_unref(ctx);
 	return status;

@@ -12,15 +12,44 @@ int cmd_remove(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_table(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_open(int argc, char **argv);
+int cmd_refresh(int argc, char **argv);
 
-/* Devices this tool creates carry this DM UUID prefix; their keys this description prefix. */
-#define MANAGED_UUID_PREFIX "DMCRYPT_INLINE-"
+/*
+ * Keys this tool adds carry this description prefix.  Devices made before
+ * 0.2 carry the UUID prefix; newer ones cryptsetup's forms (crypt_uuid()).
+ */
 #define MANAGED_KEY_PREFIX "dmcrypt-inline:"
+#define OLD_MANAGED_UUID_PREFIX "DMCRYPT_INLINE-"
 
 /* Longest --key-desc: the library's. */
 #define MAX_KEY_DESC BCA_KEY_DESC_MAX
 /* DM_UUID_LEN of <linux/dm-ioctl.h>, with its NUL */
 #define DM_UUID_MAX 129
+
+/* activate.c */
+struct bca_ctx;
+struct bca_crypt_params;
+struct bca_secret;
+enum bca_crypt_target;
+/*
+ * The DM UUID of device NAME, as snprintf (the length it needs): LUKS_TYPE
+ * ("LUKS2") and LUKS_UUID for a LUKS volume, both NULL for a plain key.
+ */
+int crypt_uuid(char *buf, size_t size, enum bca_crypt_target target, const char *luks_type,
+	       const char *luks_uuid, const char *name);
+/* The running kernel's target has every option p uses: 0, or -1 reported. */
+int check_target(struct bca_ctx *ctx, const struct bca_crypt_params *p);
+/* No device-mapper device NAME exists: 0, or -1 reported. */
+int check_name_free(struct bca_ctx *ctx, const char *name);
+/*
+ * Adds KEY (when not NULL) as the logon key p->key_desc, after reclaiming
+ * a leftover one, then creates NAME from TABLE; on any failure the key
+ * added is removed again.  0, or -1 reported.
+ */
+int activate_with_key(struct bca_ctx *ctx, const char *name, const char *uuid,
+		      const struct bca_crypt_params *p, const char *table,
+		      struct bca_secret *key, bool readonly);
 
 struct bca_crypt_table;
 /* The description of a table's logon key reference, or NULL (table.c). */

@@ -13,7 +13,7 @@
 #include "output.h"
 #include "dmcrypt.h"
 
-enum { COL_NAME, COL_TARGET, COL_TARGETS, COL_SECTORS, COL_MAJMIN, COL_UUID, COL_MANAGED };
+enum { COL_NAME, COL_TARGET, COL_TARGETS, COL_SECTORS, COL_MAJMIN, COL_UUID, COL_TYPE, COL_MANAGED };
 
 static const struct col_info infos[] = {
 	[COL_NAME] = { "NAME", 0.2, 0, COL_STR, "device-mapper name" },
@@ -22,16 +22,35 @@ static const struct col_info infos[] = {
 	[COL_SECTORS] = { "SECTORS", 8, SCOLS_FL_RIGHT, COL_NUM, "size in 512-byte sectors" },
 	[COL_MAJMIN] = { "MAJ:MIN", 6, 0, COL_STR, "device number" },
 	[COL_UUID] = { "UUID", 0.2, 0, COL_STR, "device-mapper UUID" },
-	[COL_MANAGED] = { "MANAGED", 3, 0, COL_BOOL, "created by dmcrypt-inline (UUID prefix " MANAGED_UUID_PREFIX ")" },
+	[COL_TYPE] = { "TYPE", 5, 0, COL_STR, "LUKS2, LUKS1 or PLAIN, from cryptsetup's UUID form (CRYPT-TYPE-...)" },
+	[COL_MANAGED] = { "MANAGED", 3, 0, COL_BOOL, "created by dmcrypt-inline (its key is a " MANAGED_KEY_PREFIX " one)" },
 };
 
-static const int default_cols[] = { COL_NAME, COL_TARGET, COL_SECTORS, COL_MAJMIN, COL_MANAGED };
+static const int default_cols[] = { COL_NAME, COL_TARGET, COL_TYPE, COL_SECTORS, COL_MAJMIN, COL_MANAGED };
 
 struct list_state {
 	struct out *o;
 	bool all;
 	bool managed_only;
 };
+
+/* The TYPE word of CRYPT-[INLINECRYPT-]TYPE-..., cryptsetup's UUID form. */
+static bool uuid_type(const char *uuid, char *buf, size_t size)
+{
+	size_t n;
+
+	if (strncmp(uuid, "CRYPT-", 6))
+		return false;
+	uuid += 6;
+	if (!strncmp(uuid, "INLINECRYPT-", 12))
+		uuid += 12;
+	n = strcspn(uuid, "-");
+	if (!n || !uuid[n] || n >= size)
+		return false;
+	memcpy(buf, uuid, n);
+	buf[n] = '\0';
+	return true;
+}
 
 static int add_device(const struct bca_dm_device *d, void *data)
 {
@@ -41,8 +60,10 @@ static int add_device(const struct bca_dm_device *d, void *data)
 	char majmin[32];
 	dev_t dev = bca_dm_device_get_devno(d);
 
-	bool managed = !strncmp(bca_dm_device_get_uuid(d), MANAGED_UUID_PREFIX,
-				strlen(MANAGED_UUID_PREFIX));
+	const char *uuid = bca_dm_device_get_uuid(d);
+	bool managed = !strncmp(uuid, OLD_MANAGED_UUID_PREFIX, strlen(OLD_MANAGED_UUID_PREFIX)) ||
+		       bca_dm_device_loads_logon_prefix(d, MANAGED_KEY_PREFIX);
+	char type[16];
 
 	if (!st->all && strcmp(target, "crypt") && strcmp(target, "inlinecrypt"))
 		return 0;
@@ -57,7 +78,9 @@ static int add_device(const struct bca_dm_device *d, void *data)
 	out_set_u64(st->o, ln, COL_TARGETS, bca_dm_device_get_target_count(d));
 	out_set_u64(st->o, ln, COL_SECTORS, bca_dm_device_get_sectors(d));
 	out_set_str(st->o, ln, COL_MAJMIN, majmin);
-	out_set_str(st->o, ln, COL_UUID, bca_dm_device_get_uuid(d));
+	out_set_str(st->o, ln, COL_UUID, uuid);
+	if (uuid_type(uuid, type, sizeof(type)))
+		out_set_str(st->o, ln, COL_TYPE, type);
 	out_set_bool(st->o, ln, COL_MANAGED, managed);
 	return 0;
 }

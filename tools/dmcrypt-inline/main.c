@@ -13,6 +13,10 @@
 static const struct cli_cmd commands[] = {
 	{ "create", cmd_create, "NAME DEVICE [options]",
 	  "create a dm-crypt or dm-inlinecrypt device, key in the keyring" },
+	{ "open", cmd_open, "DEVICE NAME [options]",
+	  "unlock a LUKS volume (libcryptsetup) and map it with inline flags or dm-inlinecrypt" },
+	{ "refresh", cmd_refresh, "NAME [options]",
+	  "reload a live device with other workqueue and discard options" },
 	{ "remove", cmd_remove, "NAME",
 	  "remove a device and the key this tool added" },
 	{ "status", cmd_status, "[options] NAME...",
@@ -29,7 +33,7 @@ static void help(void)
 	printf("Usage:\n %s <command> [options] [arguments]\n\n", cli_prog);
 	fputs("Manage dm-crypt (inline flags) and dm-inlinecrypt devices.\n\nCommands:\n", stdout);
 	for (const struct cli_cmd *c = commands; c->name; c++)
-		printf(" %-6s %-22s %s\n", c->name, c->args, c->summary);
+		printf(" %-7s %-22s %s\n", c->name, c->args, c->summary);
 	printf("\nOptions:\n"
 	       " -h, --help      display this help\n"
 	       " -V, --version   display version\n"
