@@ -29,7 +29,7 @@ comp() {
 
 @test "subcommands" {
 	assert_eq "$(comp blkcrypt-query '')" "file device fs --help --version"
-	assert_eq "$(comp dmcrypt-inline '')" "create remove status table list --help --version"
+	assert_eq "$(comp dmcrypt-inline '')" "create open refresh remove status table list attach detach --help --version"
 	assert_eq "$(comp fscryptctl-dio ge)" "get_policy generate_hw_wrapped_key"
 	assert_eq "$(comp fscryptctl-dio check)" "check_dio"
 }

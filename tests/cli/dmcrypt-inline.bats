@@ -73,16 +73,21 @@ dm_control_opens() {
 	run --separate-stderr "$DMCRYPT_INLINE" create x /dev/null --key-desc "$long"
 	[ "$status" -eq 2 ]
 	assert_eq "${stderr%%$'\n'*}" "dmcrypt-inline: create: --key-desc is longer than 255 bytes"
-	# 107 bytes fit a crypt device's UUID, not an inlinecrypt one's (101)
-	name=$(printf 'n%.0s' $(seq 1 107))
+	# 116 bytes fit a crypt device's UUID (CRYPT-PLAIN-NAME), 104 an inlinecrypt
+	# one's (CRYPT-INLINECRYPT-PLAIN-NAME)
+	name=$(printf 'n%.0s' $(seq 1 105))
 	run --separate-stderr "$DMCRYPT_INLINE" create "$name" /dev/null --key-file /dev/null --target inlinecrypt
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"device name '$name' too long for --target inlinecrypt"* ]]
-	run --separate-stderr "$DMCRYPT_INLINE" create "${name}n" /dev/null --key-file /dev/null
-	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"too long for --target crypt: its UUID DMCRYPT_INLINE-crypt-NAME must fit device-mapper's 128 bytes"* ]]
-	# at the limit: past the usage checks, on to the device check
+	[[ "$stderr" == *"device name '$name' too long for --target inlinecrypt: its UUID CRYPT-INLINECRYPT-PLAIN-NAME must fit"* ]]
+	run --separate-stderr "$DMCRYPT_INLINE" create "${name%n}" /dev/null --key-file /dev/null --target inlinecrypt
+	[ "$status" -ne 2 ]
+	[[ "$stderr" != *"too long"* ]]
+	name=$(printf 'n%.0s' $(seq 1 117))
 	run --separate-stderr "$DMCRYPT_INLINE" create "$name" /dev/null --key-file /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"too long for --target crypt: its UUID CRYPT-PLAIN-NAME must fit device-mapper's 128 bytes"* ]]
+	# at the limit: past the usage checks, on to the device check
+	run --separate-stderr "$DMCRYPT_INLINE" create "${name%n}" /dev/null --key-file /dev/null
 	[ "$status" -ne 2 ]
 	[[ "$stderr" != *"too long"* ]]
 }

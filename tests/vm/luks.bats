@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# bats file_tags=every-kernel
 # dmcrypt-inline open in the guest: LUKS2 volumes made and opened by
 # cryptsetup read back through dmcrypt-inline's dm-inlinecrypt (fallback
 # and the emulated hardware) and dm-crypt mappings and the other way
@@ -269,4 +270,22 @@ cross() {
 	run dmsetup table bca-cs
 	[[ "$output" != *no_read_workqueue* ]]
 	cryptsetup close bca-cs
+}
+
+@test "attach and detach: a line of inlinecrypttab, as the boot unit runs it" {
+	luks_format "$DISK"
+	pattern_file "$BATS_TEST_TMPDIR/a" 1
+	write_with_cryptsetup "$DISK" "$BATS_TEST_TMPDIR/a"
+	echo "bca-t UUID=$(cryptsetup luksUUID "$DISK") $PASS luks,target=crypt,inline,discard" >"$BATS_TEST_TMPDIR/tab"
+	# no udev in the guest: the by-uuid link the line names is made here
+	mkdir -p /dev/disk/by-uuid
+	ln -sf "$DISK" "/dev/disk/by-uuid/$(cryptsetup luksUUID "$DISK")"
+	run --separate-stderr "$DMCI" attach --tab "$BATS_TEST_TMPDIR/tab" bca-t
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	run dmsetup table bca-t
+	[[ "$output" == *" 32768 3 allow_discards no_read_workqueue no_write_workqueue" ]]
+	cmp "$BATS_TEST_TMPDIR/a" <(dd if=/dev/mapper/bca-t bs=1M count=1 iflag=direct status=none)
+	DMCRYPT_INLINE_TAB=$BATS_TEST_TMPDIR/tab run "$DMCI" detach bca-t
+	[ "$status" -eq 0 ]
+	assert_clean
 }

@@ -14,6 +14,8 @@ int cmd_table(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_open(int argc, char **argv);
 int cmd_refresh(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+int cmd_detach(int argc, char **argv);
 
 /*
  * Keys this tool adds carry this description prefix.  Devices made before

@@ -25,6 +25,10 @@ static const struct cli_cmd commands[] = {
 	  "the loaded table (keys masked)" },
 	{ "list", cmd_list, "[options]",
 	  "list crypt and inlinecrypt devices (--all: every dm device)" },
+	{ "attach", cmd_attach, "[--tab FILE] NAME",
+	  "open or create NAME as its line in /etc/inlinecrypttab says (boot units)" },
+	{ "detach", cmd_detach, "[--tab FILE] NAME",
+	  "remove NAME of /etc/inlinecrypttab" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -31,8 +33,10 @@ struct open_opts {
 	const char *device, *name, *header, *key_file;
 	long token_id;			/* -1: any token */
 	uint32_t flags;			/* table options given on the command line */
-	bool token_only, readonly, dry_run, force;
+	bool token_only, readonly, dry_run, force, ask_password;
 };
+
+extern char **environ;
 
 static void open_help(void)
 {
@@ -56,6 +60,7 @@ static void open_help(void)
 	      "     --readonly             map read-only\n"
 	      "     --force                map a DEVICE that is in use\n"
 	      "     --dry-run              unlock, print the table and stop\n"
+	      "     --ask-password         ask through systemd-ask-password (boot units)\n"
 	      " -h, --help                 display this help\n\n"
 	      "The header's persistent flags (cryptsetup --persistent) apply as cryptsetup\n"
 	      "open applies them.  dm-inlinecrypt maps only aes-xts-plain64 with a 512-bit\n"
@@ -65,7 +70,7 @@ static void open_help(void)
 enum {
 	OPT_TARGET = 256, OPT_KEY_FILE, OPT_TOKEN_ID, OPT_TOKEN_ONLY, OPT_HEADER, OPT_INLINE,
 	OPT_NO_READ_WQ, OPT_NO_WRITE_WQ, OPT_HIGH_PRIORITY, OPT_ALLOW_DISCARDS, OPT_READONLY,
-	OPT_FORCE, OPT_DRY_RUN,
+	OPT_FORCE, OPT_DRY_RUN, OPT_ASK_PASSWORD,
 };
 
 static void parse(struct open_opts *o, int argc, char **argv)
@@ -84,6 +89,7 @@ static void parse(struct open_opts *o, int argc, char **argv)
 		{ "readonly", no_argument, NULL, OPT_READONLY },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "ask-password", no_argument, NULL, OPT_ASK_PASSWORD },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -119,6 +125,7 @@ static void parse(struct open_opts *o, int argc, char **argv)
 		case OPT_READONLY: o->readonly = true; break;
 		case OPT_FORCE: o->force = true; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
+		case OPT_ASK_PASSWORD: o->ask_password = true; break;
 		case 'h':
 			open_help();
 			exit(EXIT_OK);
@@ -232,6 +239,40 @@ static int ask_passphrase(const char *device, struct bca_secret **out)
 	return rc;
 }
 
+/*
+ * At boot there is no terminal: systemd-ask-password asks on the console,
+ * Plymouth or a password agent, and writes the answer to our pipe.
+ */
+static int agent_passphrase(const struct open_opts *o, struct bca_secret **out)
+{
+	char id[160], prompt[512];
+	char *argv[] = { "systemd-ask-password", id, "--timeout=0", prompt, NULL };
+	posix_spawn_file_actions_t fa;
+	int pfd[2], rc, wstatus;
+	pid_t pid = -1;
+
+	snprintf(id, sizeof(id), "--id=dmcrypt-inline:%s", o->name);
+	snprintf(prompt, sizeof(prompt), "Please enter passphrase for disk %s (%s):", o->device,
+		 o->name);
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
+	rc = -posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	if (rc == 0)
+		rc = read_line(pfd[0], PASSPHRASE_MAX, out);
+	close(pfd[0]);
+	if (pid > 0 && waitpid(pid, &wstatus, 0) == pid && rc == 0 &&
+	    (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus))) {
+		bca_secret_free(*out);
+		*out = NULL;
+		rc = -ECANCELED;
+	}
+	return rc;
+}
+
 static int read_key_file(const char *path, struct bca_secret **out)
 {
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
@@ -258,6 +299,8 @@ static void unlock_error(const char *what, int rc)
 		cli_warnx("%s: passphrase too long", what);
 	else if (rc == -ENODATA)
 		cli_warnx("%s: empty passphrase", what);
+	else if (rc == -ECANCELED)
+		cli_warnx("%s: systemd-ask-password gave no passphrase", what);
 	else
 		cli_warnx("%s: unlocking the volume key: %s", what, bca_strerror(rc));
 }
@@ -300,8 +343,13 @@ static struct bca_secret *unlock(struct bca_luks *l, const struct open_opts *o)
 			unlock_error(o->device, rc);
 		return NULL;
 	}
-	for (int tries = tty ? 3 : 1; tries > 0; tries--) {
-		rc = tty ? ask_passphrase(o->device, &pass) : read_line(STDIN_FILENO, PASSPHRASE_MAX, &pass);
+	for (int tries = tty || o->ask_password ? 3 : 1; tries > 0; tries--) {
+		if (o->ask_password)
+			rc = agent_passphrase(o, &pass);
+		else if (tty)
+			rc = ask_passphrase(o->device, &pass);
+		else
+			rc = read_line(STDIN_FILENO, PASSPHRASE_MAX, &pass);
 		if (rc == 0) {
 			rc = bca_luks_unlock_passphrase(l, bca_secret_get_data(pass),
 							bca_secret_get_size(pass), &vk);
