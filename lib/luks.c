@@ -311,6 +311,65 @@ BCA_EXPORT int bca_luks_get_params(struct bca_luks *l, enum bca_crypt_target tar
 	return 0;
 }
 
+/*
+ * libcryptsetup wipes the key material it allocates, but the keyslot
+ * decryption and the digest check (OpenSSL's PBKDF2 and HMAC, the AF
+ * merge, memcpy through vector registers) leave copies of the volume key
+ * in the vector registers and in stack frames below ours, and the next
+ * lazy symbol binding (the dynamic linker saves every register with
+ * XSAVE on the stack) or signal frame spills the registers there again:
+ * on this project's build machine (AVX-512: glibc's memcpy moves 64 bytes
+ * through ymm16/ymm17), a core dump taken after the unlock held the key
+ * twice, at the stack addresses the next lazy binding saved them to.  So the
+ * registers are cleared first, then the stack those calls used is
+ * overwritten from the same depth, as libgcrypt's _gcry_burn_stack()
+ * does for its own functions.  Both are local calls: no binding between.
+ */
+static __attribute__((noinline)) void burn_registers(void)
+{
+#if defined(__x86_64__)
+	/* glibc's EVEX memcpy uses ymm16-31, which vzeroall leaves alone */
+	if (__builtin_cpu_supports("avx512f"))
+		__asm__ __volatile__(
+			"vpxord %%zmm16, %%zmm16, %%zmm16\n\tvpxord %%zmm17, %%zmm17, %%zmm17\n\t"
+			"vpxord %%zmm18, %%zmm18, %%zmm18\n\tvpxord %%zmm19, %%zmm19, %%zmm19\n\t"
+			"vpxord %%zmm20, %%zmm20, %%zmm20\n\tvpxord %%zmm21, %%zmm21, %%zmm21\n\t"
+			"vpxord %%zmm22, %%zmm22, %%zmm22\n\tvpxord %%zmm23, %%zmm23, %%zmm23\n\t"
+			"vpxord %%zmm24, %%zmm24, %%zmm24\n\tvpxord %%zmm25, %%zmm25, %%zmm25\n\t"
+			"vpxord %%zmm26, %%zmm26, %%zmm26\n\tvpxord %%zmm27, %%zmm27, %%zmm27\n\t"
+			"vpxord %%zmm28, %%zmm28, %%zmm28\n\tvpxord %%zmm29, %%zmm29, %%zmm29\n\t"
+			"vpxord %%zmm30, %%zmm30, %%zmm30\n\tvpxord %%zmm31, %%zmm31, %%zmm31\n\t"
+			"vpxord %%zmm0, %%zmm0, %%zmm0\n\tvpxord %%zmm1, %%zmm1, %%zmm1\n\t"
+			"vpxord %%zmm2, %%zmm2, %%zmm2\n\tvpxord %%zmm3, %%zmm3, %%zmm3\n\t"
+			"vpxord %%zmm4, %%zmm4, %%zmm4\n\tvpxord %%zmm5, %%zmm5, %%zmm5\n\t"
+			"vpxord %%zmm6, %%zmm6, %%zmm6\n\tvpxord %%zmm7, %%zmm7, %%zmm7\n\t"
+			"vpxord %%zmm8, %%zmm8, %%zmm8\n\tvpxord %%zmm9, %%zmm9, %%zmm9\n\t"
+			"vpxord %%zmm10, %%zmm10, %%zmm10\n\tvpxord %%zmm11, %%zmm11, %%zmm11\n\t"
+			"vpxord %%zmm12, %%zmm12, %%zmm12\n\tvpxord %%zmm13, %%zmm13, %%zmm13\n\t"
+			"vpxord %%zmm14, %%zmm14, %%zmm14\n\tvpxord %%zmm15, %%zmm15, %%zmm15\n\t"
+			"vzeroupper" : : : "memory");
+	else if (__builtin_cpu_supports("avx"))
+		__asm__ __volatile__("vzeroall" : : : "memory");
+	else
+		__asm__ __volatile__(
+			"pxor %%xmm0, %%xmm0\n\tpxor %%xmm1, %%xmm1\n\tpxor %%xmm2, %%xmm2\n\t"
+			"pxor %%xmm3, %%xmm3\n\tpxor %%xmm4, %%xmm4\n\tpxor %%xmm5, %%xmm5\n\t"
+			"pxor %%xmm6, %%xmm6\n\tpxor %%xmm7, %%xmm7\n\tpxor %%xmm8, %%xmm8\n\t"
+			"pxor %%xmm9, %%xmm9\n\tpxor %%xmm10, %%xmm10\n\tpxor %%xmm11, %%xmm11\n\t"
+			"pxor %%xmm12, %%xmm12\n\tpxor %%xmm13, %%xmm13\n\tpxor %%xmm14, %%xmm14\n\t"
+			"pxor %%xmm15, %%xmm15" : : : "memory");
+#endif
+}
+
+static __attribute__((noinline)) void burn_stack(void)
+{
+	volatile char buf[256 * 1024];
+
+	/* a loop, not explicit_bzero(): no call that might bind lazily */
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = 0;
+}
+
 /* Unlocks with the keyslot context kc into locked memory: 0 or libcryptsetup's error. */
 static int volume_key(struct bca_luks *l, struct crypt_keyslot_context *kc,
 		      struct bca_secret **out)
@@ -327,6 +386,8 @@ static int volume_key(struct bca_luks *l, struct crypt_keyslot_context *kc,
 		return rc;
 	rc = crypt_volume_key_get_by_keyslot_context(l->cd, CRYPT_ANY_SLOT,
 						     bca_secret_get_data(vk), &size, kc);
+	burn_registers();
+	burn_stack();
 	if (rc < 0 || size != bca_secret_get_size(vk)) {
 		bca_secret_free(vk);
 		return rc < 0 ? rc : -EIO;

@@ -289,3 +289,79 @@ cross() {
 	[ "$status" -eq 0 ]
 	assert_clean
 }
+
+@test "the passphrase from a terminal: prompted, not echoed" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	luks_format "$DISK"
+	run bash -c '{ sleep 1; cat "$1"; echo; } | script -qec "$2 open $3 bca-t --dry-run" /dev/null' - \
+		"$PASS" "$DMCI" "$DISK"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[[ "$output" == *"Enter passphrase for $DISK:"* ]]
+	[[ "$output" == *" crypt aes-xts-plain64 :64:logon:dmcrypt-inline:bca-t 0 "* ]]
+	[[ "$output" != *"$(cat "$PASS")"* ]] || { echo "the passphrase was echoed: $output"; return 1; }
+	assert_clean
+}
+
+@test "AES-128-XTS and LUKS1: dm-crypt maps them with cryptsetup's UUID; dm-inlinecrypt refuses the 256-bit key" {
+	luks_format "$DISK" --key-size 256
+	run --separate-stderr "$DMCI" open "$DISK" bca-t --target inlinecrypt --key-file "$PASS"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"dm-inlinecrypt takes a 512-bit key"* ]]
+	assert_clean
+	cryptsetup luksFormat --batch-mode --type luks1 --pbkdf-force-iterations 1000 --key-file "$PASS" "$DISK"
+	pattern_file "$BATS_TEST_TMPDIR/a" 1
+	write_with_cryptsetup "$DISK" "$BATS_TEST_TMPDIR/a"
+	"$DMCI" open "$DISK" bca-t --key-file "$PASS"
+	cmp "$BATS_TEST_TMPDIR/a" <(dd if=/dev/mapper/bca-t bs=1M count=1 iflag=direct status=none)
+	run dmsetup info -c --noheadings -o uuid bca-t
+	[ "$output" = "CRYPT-LUKS1-$(cryptsetup luksUUID "$DISK" | tr -d -)-bca-t" ]
+	"$DMCI" remove bca-t
+	assert_clean
+}
+
+@test "authenticated encryption (integrity): refused with the reason" {
+	modprobe dm-integrity 2>/dev/null || true
+	dmsetup targets | grep -q '^integrity ' || skip "no dm-integrity in this kernel"
+	luks_format "$DISK" --integrity hmac-sha256 --integrity-no-wipe
+	for t in crypt inlinecrypt; do
+		run --separate-stderr "$DMCI" open "$DISK" bca-t --target "$t" --key-file "$PASS"
+		[ "$status" -eq 1 ]
+		[[ "$stderr" == *"authenticated encryption (integrity)"* ]]
+		assert_clean
+	done
+}
+
+@test "a core dump taken while the device is made holds no volume key and no passphrase" {
+	command -v gdb >/dev/null || skip "gdb is not installed"
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	# the kernel's own dump, which honours MADV_DONTDUMP (gdb's gcore needs smaps for that)
+	[ -w /proc/sys/kernel/core_pattern ] || skip "this kernel writes no core dumps (CONFIG_COREDUMP)"
+	local vk old
+	luks_format "$DISK"
+	vk=$(volume_key_hex "$DISK")
+	old=$(cat /proc/sys/kernel/core_pattern)
+	vm_on_teardown "echo $(printf %q "$old") >/proc/sys/kernel/core_pattern"
+	mkdir -p "$BATS_TEST_TMPDIR/cores"
+	echo "$BATS_TEST_TMPDIR/cores/core.%p" >/proc/sys/kernel/core_pattern
+	# stopped as the table loads (the key unlocked and in the keyring), then SIGABRT
+	(ulimit -c unlimited
+	 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}disable_coredump=0 \
+	 LD_LIBRARY_PATH=$BCA_BUILDDIR/.libs gdb -batch -nx -ex 'set breakpoint pending on' \
+		-ex 'break bca_dm_activate' -ex run -ex 'signal SIGABRT' \
+		--args "$BCA_BUILDDIR/.libs/dmcrypt-inline" open "$DISK" bca-t --key-file "$PASS" \
+		>"$BATS_TEST_TMPDIR/gdb.log" 2>&1)
+	set -- "$BATS_TEST_TMPDIR"/cores/core.*
+	[ -s "$1" ] || { cat "$BATS_TEST_TMPDIR/gdb.log"; return 1; }
+	cp "$1" "$BATS_TEST_TMPDIR/core"
+	python3 - "$BATS_TEST_TMPDIR/core" "$vk" "dmcrypt-inline:bca-t" "$PASS" <<'PY'
+import sys
+core = open(sys.argv[1], "rb").read()
+key = bytes.fromhex(sys.argv[2])
+assert sys.argv[3].encode() in core, "the dump does not hold the process's memory"
+for i in range(0, len(key), 16):
+    assert key[i:i + 16] not in core, "volume key bytes %d-%d in the core dump" % (i, i + 15)
+assert open(sys.argv[4], "rb").read() not in core, "passphrase in the core dump"
+PY
+	keyctl purge -p logon dmcrypt-inline: >/dev/null 2>&1 || true
+	assert_clean
+}
