@@ -420,6 +420,41 @@ static int dm_remove_locked(const char *name)
 }
 
 /*
+ * Loads the one-target line TABLE into NAME's inactive slot (secure data:
+ * the line may reference or hold a key).  0, -EINVAL for a line that is
+ * not "start length type params", or the load's error (reported).
+ */
+static int split_line(const char *table, unsigned long long *start, unsigned long long *len,
+		      char type[32])
+{
+	int n = 0;
+
+	if (sscanf(table, "%llu %llu %31s %n", start, len, type, &n) != 3 || !n)
+		return -EINVAL;
+	return n;
+}
+
+static int load_table(struct bca_ctx *ctx, const char *name, const char *table, bool readonly)
+{
+	unsigned long long start, len;
+	char type[32];
+	struct dm_task *dmt;
+	int n = split_line(table, &start, &len, type);
+
+	if (n < 0)
+		return n;
+	dmt = named_task(DM_DEVICE_RELOAD, name);
+	if (!dmt || !dm_task_secure_data(dmt) || (readonly && !dm_task_set_ro(dmt)) ||
+	    !dm_task_add_target(dmt, start, len, type, table + n)) {
+		if (dmt)
+			dm_task_destroy(dmt);
+		return -ENOMEM;
+	}
+	/* a failure says "reload ioctl on NAME failed: Invalid argument": see dmesg */
+	return run_reported(ctx, dmt, "dm-load");
+}
+
+/*
  * Create, load, resume as three steps (not libdevmapper's combined create)
  * so that each can fail on its own in tests; any failure after the create
  * removes the device again.  The table line may reference a key:
@@ -430,15 +465,14 @@ BCA_EXPORT int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char
 {
 	unsigned long long start, len;
 	char type[32];
-	const char *params;
 	struct dm_task *dmt = NULL;
-	int rc = dm_check_available(ctx), n = 0;
+	int rc = dm_check_available(ctx);
 
 	if (rc < 0)
 		return rc;
-	if (sscanf(table, "%llu %llu %31s %n", &start, &len, type, &n) != 3 || !n)
+	/* a malformed line creates nothing */
+	if (split_line(table, &start, &len, type) < 0)
 		return -EINVAL;
-	params = table + n;
 	dm_enter(ctx);
 
 	dmt = named_task(DM_DEVICE_CREATE, name);
@@ -450,14 +484,7 @@ BCA_EXPORT int bca_dm_activate(struct bca_ctx *ctx, const char *name, const char
 	if (rc < 0)
 		goto out;
 
-	dmt = named_task(DM_DEVICE_RELOAD, name);
-	rc = -ENOMEM;
-	if (!dmt || !dm_task_secure_data(dmt) || (readonly && !dm_task_set_ro(dmt)) ||
-	    !dm_task_add_target(dmt, start, len, type, params))
-		goto undo;
-	/* a failure says "reload ioctl on NAME failed: Invalid argument": see dmesg */
-	rc = run_reported(ctx, dmt, "dm-load");
-	dmt = NULL;
+	rc = load_table(ctx, name, table, readonly);
 	if (rc < 0)
 		goto undo;
 
@@ -495,16 +522,12 @@ out:
  */
 BCA_EXPORT int bca_dm_reload(struct bca_ctx *ctx, const char *name, const char *table)
 {
-	unsigned long long start, len;
-	char type[32];
 	struct dm_task *dmt;
 	struct dm_info info;
-	int rc = dm_check_available(ctx), n = 0;
+	int rc = dm_check_available(ctx);
 
 	if (rc < 0)
 		return rc;
-	if (sscanf(table, "%llu %llu %31s %n", &start, &len, type, &n) != 3 || !n)
-		return -EINVAL;
 	dm_enter(ctx);
 	dmt = named_task(DM_DEVICE_INFO, name);
 	rc = -ENOMEM;
@@ -517,13 +540,8 @@ BCA_EXPORT int bca_dm_reload(struct bca_ctx *ctx, const char *name, const char *
 	if (!info.exists)
 		goto out;
 	dm_task_destroy(dmt);
-	dmt = named_task(DM_DEVICE_RELOAD, name);
-	rc = -ENOMEM;
-	if (!dmt || !dm_task_secure_data(dmt) || (info.read_only && !dm_task_set_ro(dmt)) ||
-	    !dm_task_add_target(dmt, start, len, type, table + n))
-		goto out;
-	rc = run_reported(ctx, dmt, "dm-load");
 	dmt = NULL;
+	rc = load_table(ctx, name, table, info.read_only);
 	if (rc < 0)
 		goto out;
 	dmt = named_task(DM_DEVICE_RESUME, name);

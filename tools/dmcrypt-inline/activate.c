@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "blkcryptadm.h"
 #include "cli.h"
@@ -35,6 +36,29 @@ int crypt_uuid(char *buf, size_t size, enum bca_crypt_target target, const char 
 	hex[n] = '\0';
 	return snprintf(buf, size, "CRYPT-%s%s-%s%s%s", target == BCA_TARGET_INLINECRYPT ?
 			"INLINECRYPT-" : "", luks_type ? luks_type : "PLAIN", hex, n ? "-" : "", name);
+}
+
+int probe_block_device(struct bca_ctx *ctx, const char *path, dev_t *devno,
+		       struct bca_devid **id)
+{
+	struct stat st;
+	int rc;
+
+	if (stat(path, &st) < 0) {
+		cli_path_error(path, -errno);
+		return -1;
+	}
+	if (!S_ISBLK(st.st_mode)) {
+		cli_warnx("%s: not a block device", path);
+		return -1;
+	}
+	rc = bca_devid_probe(ctx, path, id);
+	if (rc < 0) {
+		cli_path_error(path, rc);
+		return -1;
+	}
+	*devno = st.st_rdev;
+	return 0;
 }
 
 int check_target(struct bca_ctx *ctx, const struct bca_crypt_params *p)

@@ -44,11 +44,7 @@ static void create_help(void)
 	      "     --iv-offset N          IV offset in sectors\n"
 	      "     --offset SECTORS       start on DEVICE (512-byte sectors)\n"
 	      "     --size SECTORS         length (default: to the end of DEVICE)\n"
-	      "     --inline               = --no-read-workqueue --no-write-workqueue\n"
-	      "     --no-read-workqueue    dm-crypt: decrypt in the I/O completion context\n"
-	      "     --no-write-workqueue   dm-crypt: encrypt in the submitting context\n"
-	      "     --high-priority        dm-crypt: high-priority workqueues\n"
-	      "     --allow-discards       pass discards down\n"
+	      TABLE_OPTIONS_HELP
 	      "     --iv-large-sectors     IVs count sector-size units\n"
 	      "     --readonly             create read-only\n"
 	      "     --force                use a DEVICE that carries a signature or is in use\n"
@@ -58,8 +54,7 @@ static void create_help(void)
 
 enum {
 	OPT_TARGET = 256, OPT_CIPHER, OPT_KEY_FILE, OPT_KEY_FD, OPT_KEY_DESC, OPT_KEY_SIZE,
-	OPT_SECTOR_SIZE, OPT_IV_OFFSET, OPT_OFFSET, OPT_SIZE, OPT_INLINE, OPT_NO_READ_WQ,
-	OPT_NO_WRITE_WQ, OPT_HIGH_PRIORITY, OPT_ALLOW_DISCARDS, OPT_IV_LARGE_SECTORS,
+	OPT_SECTOR_SIZE, OPT_IV_OFFSET, OPT_OFFSET, OPT_SIZE, OPT_IV_LARGE_SECTORS,
 	OPT_READONLY, OPT_FORCE, OPT_DRY_RUN,
 };
 
@@ -96,11 +91,7 @@ static void parse(struct create_opts *o, int argc, char **argv)
 		{ "iv-offset", required_argument, NULL, OPT_IV_OFFSET },
 		{ "offset", required_argument, NULL, OPT_OFFSET },
 		{ "size", required_argument, NULL, OPT_SIZE },
-		{ "inline", no_argument, NULL, OPT_INLINE },
-		{ "no-read-workqueue", no_argument, NULL, OPT_NO_READ_WQ },
-		{ "no-write-workqueue", no_argument, NULL, OPT_NO_WRITE_WQ },
-		{ "high-priority", no_argument, NULL, OPT_HIGH_PRIORITY },
-		{ "allow-discards", no_argument, NULL, OPT_ALLOW_DISCARDS },
+		TABLE_LONGOPTS,
 		{ "iv-large-sectors", no_argument, NULL, OPT_IV_LARGE_SECTORS },
 		{ "readonly", no_argument, NULL, OPT_READONLY },
 		{ "force", no_argument, NULL, OPT_FORCE },
@@ -111,15 +102,10 @@ static void parse(struct create_opts *o, int argc, char **argv)
 	int c, sources = 0;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (table_option(c, &o->p.flags))
+			continue;
 		switch (c) {
-		case OPT_TARGET:
-			if (!strcmp(optarg, "crypt"))
-				o->p.target = BCA_TARGET_CRYPT;
-			else if (!strcmp(optarg, "inlinecrypt"))
-				o->p.target = BCA_TARGET_INLINECRYPT;
-			else
-				cli_usage_error("create: --target: 'crypt' or 'inlinecrypt', not '%s'", optarg);
-			break;
+		case OPT_TARGET: o->p.target = parse_target("create", optarg); break;
 		case OPT_CIPHER: o->p.cipher = optarg; break;
 		case OPT_KEY_FILE: o->key_file = optarg; sources++; break;
 		case OPT_KEY_FD: o->key_fd = (int)number("key-fd", optarg, 0, 1 << 20); sources++; break;
@@ -132,13 +118,6 @@ static void parse(struct create_opts *o, int argc, char **argv)
 			o->p.size = number("size", optarg, 1, UINT64_MAX >> 9);
 			o->size_given = true;
 			break;
-		case OPT_INLINE:
-			o->p.flags |= BCA_CRYPT_NO_READ_WORKQUEUE | BCA_CRYPT_NO_WRITE_WORKQUEUE;
-			break;
-		case OPT_NO_READ_WQ: o->p.flags |= BCA_CRYPT_NO_READ_WORKQUEUE; break;
-		case OPT_NO_WRITE_WQ: o->p.flags |= BCA_CRYPT_NO_WRITE_WORKQUEUE; break;
-		case OPT_HIGH_PRIORITY: o->p.flags |= BCA_CRYPT_HIGH_PRIORITY; break;
-		case OPT_ALLOW_DISCARDS: o->p.flags |= BCA_CRYPT_ALLOW_DISCARDS; break;
 		case OPT_IV_LARGE_SECTORS: o->p.flags |= BCA_CRYPT_IV_LARGE_SECTORS; break;
 		case OPT_READONLY: o->readonly = true; break;
 		case OPT_FORCE: o->force = true; break;
@@ -154,9 +133,7 @@ static void parse(struct create_opts *o, int argc, char **argv)
 		cli_usage_error("create: NAME and DEVICE expected");
 	o->name = argv[optind];
 	o->device = argv[optind + 1];
-	if (!dm_name_valid(o->name))
-		cli_usage_error("create: invalid device name: use 1 to 127 letters, digits "
-				"and #+-.:=@_ (udev's safe characters)");
+	dm_name_check("create", o->name);
 	/* never truncated: a cut description names another key, a cut UUID fails late */
 	if (o->key_desc && strlen(o->key_desc) > MAX_KEY_DESC)
 		cli_usage_error("create: --key-desc is longer than %d bytes", MAX_KEY_DESC);
@@ -194,24 +171,11 @@ static void parse(struct create_opts *o, int argc, char **argv)
 static int check_device(struct bca_ctx *ctx, struct create_opts *o)
 {
 	struct bca_devid *id;
-	struct stat st;
 	uint64_t sectors;
-	int rc;
+	int rc = 0;
 
-	if (stat(o->device, &st) < 0) {
-		cli_path_error(o->device, -errno);
+	if (probe_block_device(ctx, o->device, &o->p.device, &id) < 0)
 		return -1;
-	}
-	if (!S_ISBLK(st.st_mode)) {
-		cli_warnx("%s: not a block device", o->device);
-		return -1;
-	}
-	rc = bca_devid_probe(ctx, o->device, &id);
-	if (rc < 0) {
-		cli_path_error(o->device, rc);
-		return -1;
-	}
-	o->p.device = st.st_rdev;
 	sectors = bca_devid_get_size(id) / 512;
 	if (!o->force && bca_devid_get_type(id)) {
 		cli_warnx("%s: carries a %s signature; use --force to overwrite it", o->device,

@@ -53,6 +53,31 @@ int activate_with_key(struct bca_ctx *ctx, const char *name, const char *uuid,
 		      const struct bca_crypt_params *p, const char *table,
 		      struct bca_secret *key, bool readonly);
 
+/*
+ * Table options shared by create, open and refresh (options.c): their
+ * getopt values, long options and help lines, and the flags they set.
+ */
+enum {
+	OPT_INLINE = 0x1000, OPT_NO_READ_WQ, OPT_NO_WRITE_WQ, OPT_HIGH_PRIORITY,
+	OPT_ALLOW_DISCARDS,
+};
+#define TABLE_LONGOPTS \
+	{ "inline", no_argument, NULL, OPT_INLINE }, \
+	{ "no-read-workqueue", no_argument, NULL, OPT_NO_READ_WQ }, \
+	{ "no-write-workqueue", no_argument, NULL, OPT_NO_WRITE_WQ }, \
+	{ "high-priority", no_argument, NULL, OPT_HIGH_PRIORITY }, \
+	{ "allow-discards", no_argument, NULL, OPT_ALLOW_DISCARDS }
+#define TABLE_OPTIONS_HELP \
+	"     --inline               = --no-read-workqueue --no-write-workqueue\n" \
+	"     --no-read-workqueue    dm-crypt: decrypt in the I/O completion context\n" \
+	"     --no-write-workqueue   dm-crypt: encrypt in the submitting context\n" \
+	"     --high-priority        dm-crypt: high-priority workqueues\n" \
+	"     --allow-discards       pass discards down\n"
+/* Adds the flags of table option C (a getopt value) to *flags: whether C is one. */
+bool table_option(int c, uint32_t *flags);
+/* The target --target ARG names; a usage error of command CMD for another word. */
+enum bca_crypt_target parse_target(const char *cmd, const char *arg);
+
 struct bca_crypt_table;
 /* The description of a table's logon key reference, or NULL (table.c). */
 const char *crypt_table_logon_desc(const struct bca_crypt_table *t);
@@ -66,5 +91,14 @@ bool crypt_table_managed(const struct bca_crypt_table *t);
 void dm_name_error(const char *name, int rc);
 /* Whether NAME may be created: letters, digits and #+-.:=@_ only, below 128 bytes. */
 bool dm_name_valid(const char *name);
+/* A usage error of command CMD unless dm_name_valid(NAME). */
+void dm_name_check(const char *cmd, const char *name);
+/*
+ * The block device PATH, probed by libblkid (signature, size, in use):
+ * 0 with *id (bca_devid_free()) and its number in *devno, or -1 reported.
+ */
+struct bca_devid;
+int probe_block_device(struct bca_ctx *ctx, const char *path, dev_t *devno,
+		       struct bca_devid **id);
 
 #endif /* BCA_DMCRYPT_H */

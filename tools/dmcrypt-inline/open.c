@@ -52,11 +52,7 @@ static void open_help(void)
 	      "     --token-id N           unlock with LUKS2 token N only\n"
 	      "     --token-only           unlock with a token, never ask for a passphrase\n"
 	      "     --header FILE          a detached LUKS header\n"
-	      "     --inline               = --no-read-workqueue --no-write-workqueue\n"
-	      "     --no-read-workqueue    dm-crypt: decrypt in the I/O completion context\n"
-	      "     --no-write-workqueue   dm-crypt: encrypt in the submitting context\n"
-	      "     --high-priority        dm-crypt: high-priority workqueues\n"
-	      "     --allow-discards       pass discards down\n"
+	      TABLE_OPTIONS_HELP
 	      "     --readonly             map read-only\n"
 	      "     --force                map a DEVICE that is in use\n"
 	      "     --dry-run              unlock, print the table and stop\n"
@@ -68,8 +64,7 @@ static void open_help(void)
 }
 
 enum {
-	OPT_TARGET = 256, OPT_KEY_FILE, OPT_TOKEN_ID, OPT_TOKEN_ONLY, OPT_HEADER, OPT_INLINE,
-	OPT_NO_READ_WQ, OPT_NO_WRITE_WQ, OPT_HIGH_PRIORITY, OPT_ALLOW_DISCARDS, OPT_READONLY,
+	OPT_TARGET = 256, OPT_KEY_FILE, OPT_TOKEN_ID, OPT_TOKEN_ONLY, OPT_HEADER, OPT_READONLY,
 	OPT_FORCE, OPT_DRY_RUN, OPT_ASK_PASSWORD,
 };
 
@@ -81,11 +76,7 @@ static void parse(struct open_opts *o, int argc, char **argv)
 		{ "token-id", required_argument, NULL, OPT_TOKEN_ID },
 		{ "token-only", no_argument, NULL, OPT_TOKEN_ONLY },
 		{ "header", required_argument, NULL, OPT_HEADER },
-		{ "inline", no_argument, NULL, OPT_INLINE },
-		{ "no-read-workqueue", no_argument, NULL, OPT_NO_READ_WQ },
-		{ "no-write-workqueue", no_argument, NULL, OPT_NO_WRITE_WQ },
-		{ "high-priority", no_argument, NULL, OPT_HIGH_PRIORITY },
-		{ "allow-discards", no_argument, NULL, OPT_ALLOW_DISCARDS },
+		TABLE_LONGOPTS,
 		{ "readonly", no_argument, NULL, OPT_READONLY },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
@@ -97,15 +88,10 @@ static void parse(struct open_opts *o, int argc, char **argv)
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (table_option(c, &o->flags))
+			continue;
 		switch (c) {
-		case OPT_TARGET:
-			if (!strcmp(optarg, "crypt"))
-				o->p.target = BCA_TARGET_CRYPT;
-			else if (!strcmp(optarg, "inlinecrypt"))
-				o->p.target = BCA_TARGET_INLINECRYPT;
-			else
-				cli_usage_error("open: --target: 'crypt' or 'inlinecrypt', not '%s'", optarg);
-			break;
+		case OPT_TARGET: o->p.target = parse_target("open", optarg); break;
 		case OPT_KEY_FILE: o->key_file = optarg; break;
 		case OPT_TOKEN_ID:
 			/* LUKS2 has 32 token slots */
@@ -115,13 +101,6 @@ static void parse(struct open_opts *o, int argc, char **argv)
 			break;
 		case OPT_TOKEN_ONLY: o->token_only = true; break;
 		case OPT_HEADER: o->header = optarg; break;
-		case OPT_INLINE:
-			o->flags |= BCA_CRYPT_NO_READ_WORKQUEUE | BCA_CRYPT_NO_WRITE_WORKQUEUE;
-			break;
-		case OPT_NO_READ_WQ: o->flags |= BCA_CRYPT_NO_READ_WORKQUEUE; break;
-		case OPT_NO_WRITE_WQ: o->flags |= BCA_CRYPT_NO_WRITE_WORKQUEUE; break;
-		case OPT_HIGH_PRIORITY: o->flags |= BCA_CRYPT_HIGH_PRIORITY; break;
-		case OPT_ALLOW_DISCARDS: o->flags |= BCA_CRYPT_ALLOW_DISCARDS; break;
 		case OPT_READONLY: o->readonly = true; break;
 		case OPT_FORCE: o->force = true; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
@@ -137,9 +116,7 @@ static void parse(struct open_opts *o, int argc, char **argv)
 		cli_usage_error("open: DEVICE and NAME expected");
 	o->device = argv[optind];
 	o->name = argv[optind + 1];
-	if (!dm_name_valid(o->name))
-		cli_usage_error("open: invalid device name: use 1 to 127 letters, digits "
-				"and #+-.:=@_ (udev's safe characters)");
+	dm_name_check("open", o->name);
 	if (o->key_file && (o->token_only || o->token_id >= 0))
 		cli_usage_error("open: --key-file and --token-id/--token-only exclude each other");
 	/* see create: a closed stdin's number would be the next file opened */
@@ -151,23 +128,11 @@ static void parse(struct open_opts *o, int argc, char **argv)
 static int check_device(struct bca_ctx *ctx, const struct open_opts *o)
 {
 	struct bca_devid *id;
-	struct stat st;
-	int rc;
+	dev_t devno;
+	int rc = 0;
 
-	if (stat(o->device, &st) < 0) {
-		cli_path_error(o->device, -errno);
+	if (probe_block_device(ctx, o->device, &devno, &id) < 0)
 		return -1;
-	}
-	if (!S_ISBLK(st.st_mode)) {
-		cli_warnx("%s: not a block device", o->device);
-		return -1;
-	}
-	rc = bca_devid_probe(ctx, o->device, &id);
-	if (rc < 0) {
-		cli_path_error(o->device, rc);
-		return -1;
-	}
-	rc = 0;
 	if (!o->force && bca_devid_is_busy(id)) {
 		cli_warnx("%s: in use (mounted or held by another device); use --force", o->device);
 		rc = -1;

@@ -17,7 +17,7 @@
 #include "cli.h"
 #include "dmcrypt.h"
 
-enum { OPT_INLINE = 256, OPT_NO_READ_WQ, OPT_NO_WRITE_WQ, OPT_HIGH_PRIORITY, OPT_ALLOW_DISCARDS, OPT_DRY_RUN };
+enum { OPT_DRY_RUN = 256 };
 
 static void refresh_help(void)
 {
@@ -27,11 +27,7 @@ static void refresh_help(void)
 	      "Cipher, key reference, sectors and IV options stay.  The key must be in the\n"
 	      "keyring the table references (devices made by dmcrypt-inline keep it there).\n\n"
 	      "Options:\n"
-	      "     --inline               = --no-read-workqueue --no-write-workqueue\n"
-	      "     --no-read-workqueue    dm-crypt: decrypt in the I/O completion context\n"
-	      "     --no-write-workqueue   dm-crypt: encrypt in the submitting context\n"
-	      "     --high-priority        dm-crypt: high-priority workqueues\n"
-	      "     --allow-discards       pass discards down\n"
+	      TABLE_OPTIONS_HELP
 	      "     --dry-run              print the new table and stop\n"
 	      " -h, --help                 display this help\n", stdout);
 }
@@ -51,11 +47,7 @@ static const char *not_refreshable(const struct bca_crypt_table *t)
 int cmd_refresh(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "inline", no_argument, NULL, OPT_INLINE },
-		{ "no-read-workqueue", no_argument, NULL, OPT_NO_READ_WQ },
-		{ "no-write-workqueue", no_argument, NULL, OPT_NO_WRITE_WQ },
-		{ "high-priority", no_argument, NULL, OPT_HIGH_PRIORITY },
-		{ "allow-discards", no_argument, NULL, OPT_ALLOW_DISCARDS },
+		TABLE_LONGOPTS,
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -70,12 +62,9 @@ int cmd_refresh(int argc, char **argv)
 	int c, rc, status = EXIT_FAIL;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (table_option(c, &flags))
+			continue;
 		switch (c) {
-		case OPT_INLINE: flags |= BCA_CRYPT_NO_READ_WORKQUEUE | BCA_CRYPT_NO_WRITE_WORKQUEUE; break;
-		case OPT_NO_READ_WQ: flags |= BCA_CRYPT_NO_READ_WORKQUEUE; break;
-		case OPT_NO_WRITE_WQ: flags |= BCA_CRYPT_NO_WRITE_WORKQUEUE; break;
-		case OPT_HIGH_PRIORITY: flags |= BCA_CRYPT_HIGH_PRIORITY; break;
-		case OPT_ALLOW_DISCARDS: flags |= BCA_CRYPT_ALLOW_DISCARDS; break;
 		case OPT_DRY_RUN: dry_run = true; break;
 		case 'h':
 			refresh_help();

@@ -38,6 +38,13 @@ bool dm_name_valid(const char *name)
 			    "0123456789#+-.:=@_") == len;
 }
 
+void dm_name_check(const char *cmd, const char *name)
+{
+	if (!dm_name_valid(name))
+		cli_usage_error("%s: invalid device name: use 1 to 127 letters, digits "
+				"and #+-.:=@_ (udev's safe characters)", cmd);
+}
+
 void dm_name_error(const char *name, int rc)
 {
 	if (rc == -ENODEV)
