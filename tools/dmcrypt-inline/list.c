@@ -23,7 +23,7 @@ static const struct col_info infos[] = {
 	[COL_MAJMIN] = { "MAJ:MIN", 6, 0, COL_STR, "device number" },
 	[COL_UUID] = { "UUID", 0.2, 0, COL_STR, "device-mapper UUID" },
 	[COL_TYPE] = { "TYPE", 5, 0, COL_STR, "LUKS2, LUKS1 or PLAIN, from cryptsetup's UUID form (CRYPT-TYPE-...)" },
-	[COL_MANAGED] = { "MANAGED", 3, 0, COL_BOOL, "created by dmcrypt-inline (its key is a " MANAGED_KEY_PREFIX " one)" },
+	[COL_MANAGED] = { "MANAGED", 3, 0, COL_BOOL, "created by dmcrypt-inline (its key is a " MANAGED_KEY_PREFIX " one, or its UUID CRYPT-INLINECRYPT-...)" },
 };
 
 static const int default_cols[] = { COL_NAME, COL_TARGET, COL_TYPE, COL_SECTORS, COL_MAJMIN, COL_MANAGED };
@@ -61,7 +61,12 @@ static int add_device(const struct bca_dm_device *d, void *data)
 	dev_t dev = bca_dm_device_get_devno(d);
 
 	const char *uuid = bca_dm_device_get_uuid(d);
+	/*
+	 * Only this tool makes CRYPT-INLINECRYPT- UUIDs; upstream
+	 * dm-inlinecrypt 1.0.0 reports the key in hex, whatever it loaded.
+	 */
 	bool managed = !strncmp(uuid, OLD_MANAGED_UUID_PREFIX, strlen(OLD_MANAGED_UUID_PREFIX)) ||
+		       !strncmp(uuid, "CRYPT-INLINECRYPT-", 18) ||
 		       bca_dm_device_loads_logon_prefix(d, MANAGED_KEY_PREFIX);
 	char type[16];
 
