@@ -208,9 +208,10 @@ out:
 
 /*
  * Whether crypt or inlinecrypt params ("cipher key ...") load the logon key
- * DESC: the key field is ":<size>:logon:<desc>" for a keyring key.
+ * DESC (or, with PREFIX, one whose description starts with DESC): the key
+ * field is ":<size>:logon:<desc>" for a keyring key.
  */
-static bool params_use_logon(const char *params, const char *desc)
+static bool params_use_logon(const char *params, const char *desc, bool prefix)
 {
 	const char *key = strchr(params, ' '), *type, *d;
 	size_t len;
@@ -222,6 +223,8 @@ static bool params_use_logon(const char *params, const char *desc)
 		return false;
 	d = type + 7;
 	len = strcspn(d, " ");
+	if (prefix)
+		return len >= strlen(desc) && !strncmp(d, desc, strlen(desc));
 	return len == strlen(desc) && !strncmp(d, desc, len);
 }
 
@@ -246,7 +249,7 @@ static int scan_device_keys(const struct bca_dm_device *dev, void *data)
 		next = dm_get_next_target(dev->dmt, next, &start, &length, &type, &params);
 		if (!ks->used && type && params &&
 		    (!strcmp(type, "crypt") || !strcmp(type, "inlinecrypt")) &&
-		    params_use_logon(params, ks->desc))
+		    params_use_logon(params, ks->desc, false))
 			ks->used = 1;
 	} while (type && next);
 	return 0;
@@ -268,16 +271,10 @@ BCA_EXPORT bool bca_dm_device_loads_logon_prefix(const struct bca_dm_device *d,
 {
 	uint64_t start, length;
 	char *type = NULL, *params = NULL;
-	const char *key, *t;
 
 	dm_get_next_target(d->dmt, NULL, &start, &length, &type, &params);
-	if (!type || !params || (strcmp(type, "crypt") && strcmp(type, "inlinecrypt")))
-		return false;
-	key = strchr(params, ' ');
-	if (!key || *++key != ':')
-		return false;
-	t = strchr(key + 1, ':');
-	return t && !strncmp(t, ":logon:", 7) && !strncmp(t + 7, prefix, strlen(prefix));
+	return type && params && (!strcmp(type, "crypt") || !strcmp(type, "inlinecrypt")) &&
+	       params_use_logon(params, prefix, true);
 }
 
 BCA_EXPORT const char *bca_dm_device_get_name(const struct bca_dm_device *d) { return d->name; }
@@ -419,11 +416,7 @@ static int dm_remove_locked(const char *name)
 	return rc;
 }
 
-/*
- * Loads the one-target line TABLE into NAME's inactive slot (secure data:
- * the line may reference or hold a key).  0, -EINVAL for a line that is
- * not "start length type params", or the load's error (reported).
- */
+/* "start length type params": the offset of params, or -EINVAL. */
 static int split_line(const char *table, unsigned long long *start, unsigned long long *len,
 		      char type[32])
 {
@@ -434,6 +427,11 @@ static int split_line(const char *table, unsigned long long *start, unsigned lon
 	return n;
 }
 
+/*
+ * Loads the one-target line TABLE into NAME's inactive slot (secure data:
+ * the line may reference or hold a key).  0, -EINVAL for a line that is
+ * not "start length type params", or the load's error (reported).
+ */
 static int load_table(struct bca_ctx *ctx, const char *name, const char *table, bool readonly)
 {
 	unsigned long long start, len;
