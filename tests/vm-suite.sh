@@ -31,7 +31,9 @@
 # BCA_VM_KERNELS (default "6.12 mainline debian-6.1 debian-7.2 debian-7.3"),
 # BCA_VM_TIMEOUT (seconds per guest, default 900; 2700 on the debug
 # kernels, where KASAN and the sanitized tools take each guest to about
-# 900 s under TCG on two cores), BCA_VM_DEBUG_KERNEL=1 (our kernels are
+# 900 s under TCG on two cores), BATS_TEST_TIMEOUT (seconds per test,
+# default 600: a test that hangs fails by name, and the guest goes on),
+# BCA_VM_DEBUG_KERNEL=1 (our kernels are
 # their build-kernel --debug variants, with KASAN and lockdep, any kernel
 # report a failure: vm-run --kernel-reports).
 set -euo pipefail
@@ -108,7 +110,7 @@ skip_lines() {
 			done
 	done
 }
-{ BCA_TRUTH_DIR="$build/tests/truth" \
+{ BCA_TRUTH_DIR="$build/tests/truth" BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-600}" \
 	"$src/kernel/scripts/vm-tests" --timing-file "$times" "${run_opts[@]}" \
 	--timeout "${BCA_VM_TIMEOUT:-$timeout}" \
 	--disk fs:1G --disk dm:256M --share "$build" --share "$src" -- "${args[@]}" ||

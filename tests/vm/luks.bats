@@ -300,8 +300,21 @@ cross() {
 @test "the passphrase from a terminal: prompted, not echoed" {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	luks_format "$DISK"
-	run bash -c '{ sleep 1; cat "$1"; echo; } | script -qec "$2 open $3 bca-t --dry-run" /dev/null' - \
-		"$PASS" "$DMCI" "$DISK"
+	# The answer goes in once the prompt is out, as a person types it: a
+	# fixed sleep loses to a slow start (a sanitizer build on a KASAN
+	# guest) and the flush of typed-ahead input then leaves open waiting.
+	local ts=$BATS_TEST_TMPDIR/typescript in=$BATS_TEST_TMPDIR/in
+	mkfifo "$in"
+	{
+		for _ in $(seq 1200); do
+			grep -q "Enter passphrase" "$ts" 2>/dev/null && break
+			sleep 0.1
+		done
+		cat "$PASS"
+		echo
+	} >"$in" &
+	run timeout 300 script -qefc "$DMCI open $DISK bca-t --dry-run" "$ts" <"$in"
+	wait
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	[[ "$output" == *"Enter passphrase for $DISK:"* ]]
 	[[ "$output" == *" crypt aes-xts-plain64 :64:logon:dmcrypt-inline:bca-t 0 "* ]]

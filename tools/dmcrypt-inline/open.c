@@ -182,21 +182,26 @@ static int read_line(int fd, size_t max, struct bca_secret **out)
 	return 0;
 }
 
-/* Prompts on the terminal with echo off, as cryptsetup does. */
+/*
+ * Prompts on the terminal with echo off.  Echo goes off (flushing what was
+ * typed ahead) before the prompt shows, as getpass(3) does: cryptsetup
+ * prints first, so what a quick typist sends between the prompt and the
+ * flush is echoed or lost.
+ */
 static int ask_passphrase(const char *device, struct bca_secret **out)
 {
 	struct termios old, quiet;
 	bool restore;
 	int rc;
 
-	fprintf(stderr, "Enter passphrase for %s: ", device);
-	fflush(stderr);
 	restore = tcgetattr(STDIN_FILENO, &old) == 0;
 	if (restore) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
 	}
+	fprintf(stderr, "Enter passphrase for %s: ", device);
+	fflush(stderr);
 	rc = read_line(STDIN_FILENO, PASSPHRASE_MAX, out);
 	if (restore)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
