@@ -33,9 +33,12 @@
 # kernels, where KASAN and the sanitized tools take each guest to about
 # 900 s under TCG on two cores), BATS_TEST_TIMEOUT (seconds per test,
 # default 600: a test that hangs fails by name, and the guest goes on),
-# BCA_VM_DEBUG_KERNEL=1 (our kernels are
-# their build-kernel --debug variants, with KASAN and lockdep, any kernel
-# report a failure: vm-run --kernel-reports).
+# BCA_VM_DEBUG_KERNEL: 1 runs the files tagged kernel-code (those that test
+# the kernel code of our series: its error paths, its races, its memory) on
+# the build-kernel --debug variants of our kernels, with KASAN and lockdep,
+# any kernel report a failure (vm-run --kernel-reports), and the rest on the
+# plain variants, where a tool costs the guest a third of the time; "all"
+# runs every file on the debug variants; 0 (the default) none.
 set -euo pipefail
 
 src=${BCA_SRCDIR:?run through make check}
@@ -54,10 +57,20 @@ done
 ((${#tests[@]})) || tests=("$src"/tests/vm/*.bats)
 
 debug=${BCA_VM_DEBUG_KERNEL:-0}
-timeout=900 build_opts=() run_opts=() suffix=""
-if [ "$debug" = 1 ]; then
-	build_opts=(--debug) run_opts=(--kernel-reports) suffix=-debug timeout=2700
-fi
+timeout=900 run_opts=()
+case $debug in
+0) ;;
+1|all) run_opts=(--kernel-reports) timeout=2700 ;;
+*) bail "BCA_VM_DEBUG_KERNEL: 0, 1 or all, not '$debug'" ;;
+esac
+# variant FILE: the suffix of the variant of our kernels FILE runs on
+variant() {
+	case $debug in
+	all) echo -debug ;;
+	1) grep -q '^# bats file_tags=.*kernel-code' "$1" && echo -debug || echo "" ;;
+	*) echo "" ;;
+	esac
+}
 read -r -a kernels <<<"${BCA_VM_KERNELS:-6.12 mainline debian-6.1 debian-7.2 debian-7.3}"
 ((${#kernels[@]})) || bail "BCA_VM_KERNELS names no kernel"
 
@@ -69,15 +82,20 @@ skips=()	# KERNEL<TAB>FILE<TAB>REASON: reported as skips, not run
 for k in "${kernels[@]}"; do
 	case $k in
 	6.12|mainline)
-		"$src/kernel/scripts/build-kernel" --tree "$k" "${build_opts[@]}" >&2 ||
-			bail "the $k guest kernel did not build"
+		built=" "
 		for t in "${tests[@]}"; do
+			v=$(variant "$t")
 			# the interfaces of kernel/patches/series: 6.12 only, so far
 			if [ "$k" = mainline ] && grep -q '^# bats file_tags=.*needs-series' "$t"; then
-				skips+=("$k$suffix"$'\t'"$t"$'\t'"needs the interfaces of kernel/patches/series, not yet in kernel/patches/mainline")
+				skips+=("$k$v"$'\t'"$t"$'\t'"needs the interfaces of kernel/patches/series, not yet in kernel/patches/mainline")
 				continue
 			fi
-			args+=("$k$suffix:$t")
+			if [[ "$built" != *" $v "* ]]; then
+				"$src/kernel/scripts/build-kernel" --tree "$k" ${v:+--debug} >&2 ||
+					bail "the $k$v guest kernel did not build"
+				built+="$v "
+			fi
+			args+=("$k$v:$t")
 		done
 		;;
 	debian-6.1|debian-7.2|debian-7.3)
@@ -125,7 +143,11 @@ skip_lines() {
 			print "1.." n
 		}'
 rc=$(cat "$times.rc" 2>/dev/null || echo 0)
-what="${kernels[*]}${suffix:+ ($suffix builds)}"
+case $debug in
+all) what="${kernels[*]} (-debug builds)" ;;
+1) what="${kernels[*]} (-debug builds for kernel-code files)" ;;
+*) what="${kernels[*]}" ;;
+esac
 if [ -s "$times" ]; then
 	eval "$(cat "$times")"
 	# shellcheck disable=SC2154 # boot, command, total, guests: from vm-tests

@@ -9,7 +9,7 @@
 # hardware of the null_blk patch, tested in nullb-crypto.bats.)
 # Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
 # guest only, until the mainline series has the same interfaces.
-# bats file_tags=needs-series
+# bats file_tags=needs-series,kernel-code
 
 load vm_helpers
 

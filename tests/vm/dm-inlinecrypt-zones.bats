@@ -9,6 +9,7 @@
 #
 # Runs where the kernel has the inlinecrypt target (mainline and our 6.12;
 # Debian's kernels build it as a module only from 7.3 on, not at all yet).
+# bats file_tags=kernel-code
 
 load vm_helpers
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # The guest is what the rest of the VM suite assumes it is.
+# bats file_tags=kernel-code
 
 load vm_helpers
 

@@ -6,7 +6,7 @@
 # 64 MiB read with O_DIRECT from the loop device.
 # Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
 # guest only, until the mainline series has the same interfaces.
-# bats file_tags=needs-series
+# bats file_tags=needs-series,kernel-code
 
 load vm_helpers
 

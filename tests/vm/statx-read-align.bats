@@ -7,7 +7,7 @@
 # an O_DIRECT read (mincore, tests/helpers/pagecache).
 # Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
 # guest only, until the mainline series has the same interfaces.
-# bats file_tags=needs-series
+# bats file_tags=needs-series,kernel-code
 
 load vm_helpers
 

@@ -5,7 +5,7 @@
 # file that does not honour the flag says EOPNOTSUPP.
 # Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
 # guest only, until the mainline series has the same interfaces.
-# bats file_tags=needs-series
+# bats file_tags=needs-series,kernel-code
 
 load uapi_helpers
 

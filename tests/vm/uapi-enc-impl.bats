@@ -6,7 +6,7 @@
 # 2 present, 3 incompletely removed.
 # Needs kernel/patches/series (6.12): make check-vm runs it on the 6.12
 # guest only, until the mainline series has the same interfaces.
-# bats file_tags=needs-series
+# bats file_tags=needs-series,kernel-code
 
 load uapi_helpers
 

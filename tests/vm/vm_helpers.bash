@@ -12,14 +12,20 @@ vm_setup() {
 	VM_CLEANUP="$BATS_TEST_TMPDIR/cleanup"
 	: >"$VM_CLEANUP"
 	export DM_DISABLE_UDEV=1
-	# For vm_tool: the uninstalled libblkcryptadm, never an installed one.
-	# Through links on the guest's tmpfs, not .libs/ itself: every program
-	# the tests run looks for each of its libraries there first, and a miss
-	# on 9p is a round trip to the host, a miss on tmpfs is free.
+	# For vm_tool: the uninstalled libblkcryptadm, never an installed one,
+	# copied once per guest to its tmpfs with the tools, not run from
+	# .libs/: every program the tests run looks for each of its libraries
+	# there first, a miss on 9p is a round trip to the host, and the build
+	# shares have no page cache, so each run of a tool read it and the
+	# library (1.4 MB under the sanitizers) from the host again.
 	local libs=/run/bca-vm-libs
 	if [[ -n "${BCA_BUILDDIR:-}" && -d "$BCA_BUILDDIR/.libs" ]]; then
 		if [[ ! -d "$libs" ]]; then
-			mkdir -p "$libs.tmp" && ln -sf "$BCA_BUILDDIR"/.libs/*.so* "$libs.tmp"/ &&
+			rm -rf "$libs.tmp"
+			mkdir -p "$libs.tmp" && cp -a "$BCA_BUILDDIR"/.libs/*.so* "$libs.tmp"/ &&
+				for t in blkcrypt-query fscryptctl-dio dmcrypt-inline; do
+					[[ ! -x "$BCA_BUILDDIR/.libs/$t" ]] || cp "$BCA_BUILDDIR/.libs/$t" "$libs.tmp/" || break
+				done &&
 				mv -T "$libs.tmp" "$libs"
 		fi
 		export LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -71,7 +77,9 @@ vm_helper() {
 # the wrapper would have set (vm_setup exports it).
 vm_tool() {
 	local b=${BCA_BUILDDIR:?BCA_BUILDDIR is not set}
-	if [[ -x "$b/.libs/$1" ]]; then
+	if [[ -x "/run/bca-vm-libs/$1" ]]; then
+		echo "/run/bca-vm-libs/$1"
+	elif [[ -x "$b/.libs/$1" ]]; then
 		echo "$b/.libs/$1"
 	else
 		echo "$b/$1"
