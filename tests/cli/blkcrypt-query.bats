@@ -92,6 +92,25 @@ PY
 	done
 }
 
+@test "-o help lists the columns of the subcommand, every one of which -o takes" {
+	local cmd col
+	for cmd in file fs device; do
+		run --separate-stderr "$BLKCRYPT_QUERY" "$cmd" -o help
+		[ "$status" -eq 0 ] || { echo "$cmd: $stderr"; return 1; }
+		[ -z "$stderr" ]
+		[ "${lines[0]}" = "Available output columns:" ]
+		((${#lines[@]} > 3))
+		# the listed names are the ones -o accepts (exit 2 otherwise)
+		for col in $(printf '%s\n' "${lines[@]:1}" | awk '{ print $1 }'); do
+			run "$BLKCRYPT_QUERY" "$cmd" -o "$col" --help
+			[ "$status" -ne 2 ] || { echo "$cmd -o $col: $output"; return 1; }
+		done
+	done
+	# the same table as --help's
+	run "$BLKCRYPT_QUERY" file -o help
+	[[ "$("$BLKCRYPT_QUERY" file --help)" == *"$output"* ]]
+}
+
 @test "an unknown column is a usage error" {
 	run --separate-stderr "$BLKCRYPT_QUERY" file -o PATH,NOPE "$TMP/plain"
 	[ "$status" -eq 2 ]

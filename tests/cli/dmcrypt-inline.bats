@@ -25,6 +25,19 @@ bats_require_minimum_version 1.5.0
 	[[ "$stderr" == *"Try 'dmcrypt-inline --help' for more information." ]]
 }
 
+@test "-o help lists the columns of list and status, as the man page says" {
+	local cmd
+	for cmd in list status; do
+		run --separate-stderr "$DMCRYPT_INLINE" "$cmd" -o help
+		[ "$status" -eq 0 ] || { echo "$cmd: $stderr"; return 1; }
+		[ "${lines[0]}" = "Available output columns:" ]
+		[[ "$output" == *" NAME "* && "$output" == *" TARGET "* ]]
+	done
+	run --separate-stderr "$DMCRYPT_INLINE" status -o NOPE x
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "dmcrypt-inline: unknown column: NOPE"* ]]
+}
+
 @test "list with a stray argument: usage error" {
 	run --separate-stderr "$DMCRYPT_INLINE" list extra
 	[ "$status" -eq 2 ]

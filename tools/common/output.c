@@ -24,6 +24,8 @@ void out_init(struct out *o, const struct col_info *infos, size_t ninfos,
 		o->cols[o->ncols++] = defaults[i];
 }
 
+static void list_columns(const struct col_info *infos, size_t ninfos, FILE *fp);
+
 static int column_id(const struct out *o, const char *name, size_t len)
 {
 	for (size_t i = 0; i < o->ninfos; i++)
@@ -34,12 +36,18 @@ static int column_id(const struct out *o, const char *name, size_t len)
 
 /*
  * "-o A,B" replaces the default columns, "-o +A,B" appends to them, as in
- * lsblk.  An unknown name is a usage error.
+ * lsblk.  An unknown name is a usage error.  "-o help" lists the columns
+ * of this subcommand and exits, so that a script or a user finds them
+ * without reading the whole --help.
  */
 static void parse_columns(struct out *o, const char *list)
 {
 	const char *p = list;
 
+	if (!strcasecmp(list, "help")) {
+		list_columns(o->infos, o->ninfos, stdout);
+		exit(fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+	}
 	if (*p == '+')
 		p++;
 	else
@@ -293,11 +301,17 @@ void out_free(struct out *o)
 	o->tb = NULL;
 }
 
-void out_help_columns(const struct col_info *infos, size_t ninfos, FILE *fp)
+static void list_columns(const struct col_info *infos, size_t ninfos, FILE *fp)
 {
-	fputs("\nAvailable output columns:\n", fp);
+	fputs("Available output columns:\n", fp);
 	for (size_t i = 0; i < ninfos; i++)
 		fprintf(fp, " %14s  %s\n", infos[i].name, infos[i].help);
+}
+
+void out_help_columns(const struct col_info *infos, size_t ninfos, FILE *fp)
+{
+	fputc('\n', fp);
+	list_columns(infos, ninfos, fp);
 }
 
 void out_help_options(FILE *fp)
