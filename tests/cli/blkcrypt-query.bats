@@ -375,6 +375,27 @@ sysroot() {
 	assert_eq "$output" "inline-hw"
 }
 
+@test "device: -P and -r carry no tree drawing, -l lists, -J nests by children unless -l" {
+	sysroot stack
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -o NAME,KIND dm-0
+	[[ "${lines[2]}" == *"└─"* ]]	# the table draws the stack
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -P -o NAME,KIND dm-0
+	assert_eq "$output" $'NAME="dm-0" KIND="dm"\nNAME="nvme0n1p1" KIND="part"\nNAME="nvme0n1" KIND="disk"'
+	# each line evaluates in the shell as it is
+	eval "${lines[1]}"
+	assert_eq "$NAME" nvme0n1p1
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -n -o NAME,KIND dm-0
+	assert_eq "$output" $'dm-0 dm\nnvme0n1p1 part\nnvme0n1 disk'
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" --list -n -o NAME,KIND dm-0
+	assert_eq "$(tr -s ' ' <<<"$output")" $'dm-0 dm\nnvme0n1p1 part\nnvme0n1 disk'
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME dm-0
+	assert_eq "$(jq -c '[.devices[0].name, .devices[0].children[0].name, .devices[0].children[0].children[0].name]' <<<"$output")" \
+		'["dm-0","nvme0n1p1","nvme0n1"]'
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -l -o NAME dm-0
+	assert_eq "$(jq -c '[.devices[].name], [.devices[] | has("children")] | tostring' <<<"$output" | tr -d '\n')" \
+		'"[\"dm-0\",\"nvme0n1p1\",\"nvme0n1\"]""[false,false,false]"'
+}
+
 @test "device: without evidence of blk-crypto-fallback FILE-CRYPTO is unknown, and says why" {
 	sysroot stack
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,FILE-CRYPTO,EXPLAIN sda

@@ -84,6 +84,9 @@ bool out_option(struct out *o, int opt, const char *arg)
 	case 'n':
 		o->noheadings = true;
 		return true;
+	case 'l':
+		o->list = true;
+		return true;
 	case 'o':
 		parse_columns(o, arg);
 		return true;
@@ -145,8 +148,16 @@ int out_start(struct out *o)
 	for (size_t i = 0; i < o->ncols; i++) {
 		const struct col_info *ci = &o->infos[o->cols[i]];
 		struct libscols_column *cl;
+		int flags = ci->flags;
 
-		cl = scols_table_new_column(o->tb, ci->name, ci->whint, ci->flags);
+		/*
+		 * As lsblk: -P and -r are for eval and awk, whose values must
+		 * not start with tree drawing, and -l asks for no tree; JSON
+		 * keeps the tree as nested "children" unless -l is given.
+		 */
+		if (o->list || o->mode == OUT_PAIRS || o->mode == OUT_RAW)
+			flags &= ~SCOLS_FL_TREE;
+		cl = scols_table_new_column(o->tb, ci->name, ci->whint, flags);
 		if (!cl)
 			return -ENOMEM;
 		if (o->mode == OUT_JSON)
@@ -319,6 +330,7 @@ void out_help_options(FILE *fp)
 	fputs(" -J, --json             use JSON output format\n"
 	      " -P, --pairs            use key=\"value\" output format\n"
 	      " -r, --raw              use raw output format\n"
+	      " -l, --list             use list format output (no tree)\n"
 	      " -n, --noheadings       don't print headings\n"
 	      " -o, --output <list>    output columns (+list appends to the default)\n", fp);
 }

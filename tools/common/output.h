@@ -33,6 +33,7 @@ struct out {
 	size_t ncols;
 	enum out_mode mode;
 	bool noheadings;
+	bool list;		/* -l: no tree, one line per row, as lsblk -l */
 	const char *json_name;	/* name of the top-level JSON array */
 	struct libscols_table *tb;
 	size_t pending;		/* lines added since the last flush */
@@ -43,12 +44,13 @@ struct out {
 #define OUT_CHUNK 1024
 
 /* The getopt short options and long options every table-printing command takes. */
-#define OUT_SHORTOPTS "JPrno:"
+#define OUT_SHORTOPTS "JPrnlo:"
 #define OUT_LONGOPTS \
 	{ "json", no_argument, NULL, 'J' }, \
 	{ "pairs", no_argument, NULL, 'P' }, \
 	{ "raw", no_argument, NULL, 'r' }, \
 	{ "noheadings", no_argument, NULL, 'n' }, \
+	{ "list", no_argument, NULL, 'l' }, \
 	{ "output", required_argument, NULL, 'o' }
 
 void out_init(struct out *o, const struct col_info *infos, size_t ninfos,
