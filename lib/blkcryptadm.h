@@ -267,6 +267,17 @@ typedef int (*bca_walk_fn)(const char *path, const struct bca_file *f, int err, 
 int bca_file_walk(struct bca_ctx *ctx, const char *dir, unsigned int flags,
 		  bca_walk_fn fn, void *data);
 
+/* One mount, for bca_mount_foreach(): strings valid during the call only. */
+typedef int (*bca_mount_fn)(const char *mountpoint, const char *fstype, void *data);
+
+/*
+ * Calls fn for every mount of the caller's mount namespace, in mountinfo
+ * order (the order of mounting), as findmnt lists them.  Returns 0, the
+ * first non-zero value fn returned, or a negative error when mountinfo
+ * cannot be read.
+ */
+int bca_mount_foreach(struct bca_ctx *ctx, bca_mount_fn fn, void *data);
+
 /*
  * The loop devices backed by the file, as comma-separated kernel names
  * ("loop0,loop3") in buf; returns how many (0 also under a sysroot), or a

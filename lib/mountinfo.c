@@ -326,6 +326,23 @@ int bca_mount_of(struct bca_ctx *ctx, const struct bca_statx *st, pid_t pid,
 	return 1;
 }
 
+BCA_EXPORT int bca_mount_foreach(struct bca_ctx *ctx, bca_mount_fn fn, void *data)
+{
+	const struct bca_mountinfo *mi;
+	int rc = refresh(ctx, 0);
+
+	if (rc < 0)
+		return rc;
+	/* fn may read mountinfo again through ctx: older tables stay */
+	mi = table_of(ctx->mounts, 0);
+	for (size_t i = 0; mi && i < mi->n; i++) {
+		rc = fn(mi->mounts[i].mountpoint, mi->mounts[i].fstype, data);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* libmount's reading of option strings: quotes, "name" and "name=value". */
 bool bca_opt_has(const char *opts, const char *opt, const char **value)
 {

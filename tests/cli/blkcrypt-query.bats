@@ -551,9 +551,24 @@ dm-2
 	[[ "$stderr" == "blkcrypt-query file: unrecognized option '--bogus'"* ]]
 }
 
-@test "fs without a mount point is a usage error; a missing one exit 32" {
-	run --separate-stderr "$BLKCRYPT_QUERY" fs
-	[ "$status" -eq 2 ]
+@test "fs without a mount point lists the mounts findmnt lists, pseudo filesystems only with -a" {
+	local pseudo='^(autofs|binfmt_misc|bpf|cgroup|cgroup2|configfs|debugfs|devpts|devtmpfs|efivarfs|fusectl|hugetlbfs|mqueue|nsfs|proc|pstore|rpc_pipefs|securityfs|selinuxfs|sysfs|tracefs)$'
+	# util-linux's reading of the same mountinfo is the reference
+	run findmnt -J --list -o TARGET,FSTYPE
+	[ "$status" -eq 0 ]
+	local all data
+	all=$(jq -r '.filesystems[] | [.target, .fstype] | @tsv' <<<"$output" | sort)
+	data=$(awk -F'\t' -v p="$pseudo" '$2 !~ p' <<<"$all")
+	[ -n "$data" ]
+	run --separate-stderr "$BLKCRYPT_QUERY" fs -J -o MOUNTPOINT,FSTYPE,CONTENTS
+	[ "$status" -eq 0 ] || [ "$status" -eq 64 ] || { echo "$stderr"; return 1; }
+	# one line per contents mode: four per mount
+	assert_eq "$(jq -r '.filesystems[] | select(.contents == "AES-256-XTS") | [.mountpoint, .fstype] | @tsv' <<<"$output" | sort)" "$data"
+	run --separate-stderr "$BLKCRYPT_QUERY" fs -a -J -o MOUNTPOINT,FSTYPE,CONTENTS
+	assert_eq "$(jq -r '.filesystems[] | select(.contents == "AES-256-XTS") | [.mountpoint, .fstype] | @tsv' <<<"$output" | sort)" "$all"
+}
+
+@test "fs: a missing mount point is exit 32" {
 	run --separate-stderr "$BLKCRYPT_QUERY" fs "$TMP/none"
 	[ "$status" -eq 32 ]
 	assert_eq "$stderr" "blkcrypt-query: $TMP/none: No such file or directory"

@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "blkcryptadm.h"
@@ -136,16 +138,57 @@ static int report_fs(struct bca_ctx *ctx, struct out *o, const char *arg, void *
 	return rc;
 }
 
+/*
+ * Filesystems that hold no files' data (kernel interfaces, device nodes):
+ * with no MOUNTPOINT, fs leaves them out unless -a asks for every mount.
+ */
+static const char *const pseudo_fstypes[] = {
+	"autofs", "binfmt_misc", "bpf", "cgroup", "cgroup2", "configfs", "debugfs",
+	"devpts", "devtmpfs", "efivarfs", "fusectl", "hugetlbfs", "mqueue", "nsfs",
+	"proc", "pstore", "rpc_pipefs", "securityfs", "selinuxfs", "sysfs", "tracefs",
+};
+
+struct mount_list {
+	char **paths;
+	size_t n, cap;
+	bool all;
+};
+
+static int collect_mount(const char *mountpoint, const char *fstype, void *data)
+{
+	struct mount_list *l = data;
+	char **grown;
+
+	for (size_t i = 0; !l->all && i < sizeof(pseudo_fstypes) / sizeof(pseudo_fstypes[0]); i++)
+		if (!strcmp(fstype, pseudo_fstypes[i]))
+			return 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 32;
+		grown = realloc(l->paths, l->cap * sizeof(*l->paths));
+		if (!grown)
+			return -ENOMEM;
+		l->paths = grown;
+	}
+	l->paths[l->n] = strdup(mountpoint);
+	if (!l->paths[l->n])
+		return -ENOMEM;
+	l->n++;
+	return 0;
+}
+
 static void fs_help(void)
 {
-	printf("Usage:\n %s fs [options] MOUNTPOINT...\n\n", cli_prog);
-	fputs("For the filesystem holding each MOUNTPOINT: type, block size, whether\n"
+	printf("Usage:\n %s fs [options] [MOUNTPOINT...]\n\n", cli_prog);
+	fputs("For the filesystem holding each MOUNTPOINT (with none, every mounted\n"
+	      "filesystem that holds files, as findmnt lists them): type, block size, whether\n"
 	      "inlinecrypt is in effect and fscrypt supported, and for each contents mode\n"
 	      "whether files would get direct I/O, who would encrypt them, and the policy\n"
 	      "flags and data unit size that get it (as fscryptctl-dio set_policy --for-dio).\n\n"
 	      "Options:\n", stdout);
 	out_help_options(stdout);
-	fputs(" -h, --help             display this help\n", stdout);
+	fputs(" -a, --all              with no MOUNTPOINT, proc, sysfs and the other\n"
+	      "                        filesystems without files' data too\n"
+	      " -h, --help             display this help\n", stdout);
 	out_help_columns(infos, sizeof(infos) / sizeof(infos[0]), stdout);
 	printf("\nExit status: 0 all reported, 32 none could be, 64 some could not,\n"
 	       "2 usage error, 1 other failure.  See blkcrypt-query(8).\n");
@@ -153,12 +196,49 @@ static void fs_help(void)
 
 int cmd_fs(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		OUT_LONGOPTS,
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mount_list l = { 0 };
+	struct bca_ctx *ctx;
 	struct out o;
+	int c, rc;
 
 	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "filesystems",
 		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
-	out_parse_args(&o, argc, argv, "fs", fs_help);
-	if (optind >= argc)
-		cli_usage_error("fs: no mount point given");
-	return cli_each(&o, NULL, argv + optind, argc - optind, report_fs, NULL);
+	while ((c = getopt_long(argc, argv, OUT_SHORTOPTS "ah", longopts, NULL)) != -1) {
+		if (out_option(&o, c, optarg))
+			continue;
+		switch (c) {
+		case 'a':
+			l.all = true;
+			break;
+		case 'h':
+			fs_help();
+			return EXIT_OK;
+		default:
+			cli_usage_error("fs: bad usage");
+		}
+	}
+	if (optind < argc)
+		return cli_each(&o, NULL, argv + optind, argc - optind, report_fs, NULL);
+
+	rc = bca_new(&ctx);
+	if (rc == 0) {
+		rc = bca_mount_foreach(ctx, collect_mount, &l);
+		bca_unref(ctx);
+	}
+	if (rc < 0) {
+		cli_path_error("/proc/self/mountinfo", rc);
+		rc = EXIT_FAILURE;
+	} else {
+		rc = cli_each(&o, NULL, l.paths, (int)l.n, report_fs, NULL);
+	}
+	for (size_t i = 0; i < l.n; i++)
+		free(l.paths[i]);
+	free(l.paths);
+	return rc;
 }
