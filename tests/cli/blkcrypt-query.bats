@@ -174,15 +174,23 @@ $TMP dir"
 	[[ "${lines[0]}" == PATH*REASON*FSTYPE ]]
 }
 
-@test "-R walks the tree, lists files, not directories, and summarizes" {
+@test "-R walks the tree, lists files, not directories, and no summary unless -s" {
 	mkdir -p "$TMP/a/b"
 	printf x > "$TMP/a/one"
 	printf x > "$TMP/a/b/two"
-	run "$BLKCRYPT_QUERY" file -R -r -n -o PATH "$TMP"
-	[ "$status" -eq 0 ]
-	assert_eq "$(sort <<<"$output" | grep -v '^$' | grep "^$TMP" )" "$TMP/a/b/two
+	local mode
+	# every line a file: no totals after the rows, in any format
+	for mode in -r -l; do
+		run "$BLKCRYPT_QUERY" file -R "$mode" -n -o PATH "$TMP"
+		[ "$status" -eq 0 ]
+		assert_eq "$(sort <<<"$output" | sed 's/ *$//')" "$TMP/a/b/two
 $TMP/a/one
 $TMP/plain"
+	done
+	run "$BLKCRYPT_QUERY" file -R -o PATH "$TMP"
+	[ "${#lines[@]}" -eq 4 ] || { echo "$output"; return 1; }
+	run "$BLKCRYPT_QUERY" file -R -s -n -r "$TMP"
+	[[ "$output" != *"$TMP"* && -n "$output" ]]
 }
 
 @test "-R --summary -J counts per verdict and reason" {

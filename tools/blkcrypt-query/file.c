@@ -420,11 +420,9 @@ int cmd_file(int argc, char **argv)
 	if (!sc.summary_only && handled)
 		out_print(&o);
 	out_free(&o);
-	if (sc.summary_only || (recursive && o.mode == OUT_TABLE && handled)) {
-		if (!sc.summary_only)
-			putchar('\n');
+	/* only when asked for, as lsblk and findmnt print no totals */
+	if (sc.summary_only)
 		print_summary(&sc, &o);
-	}
 	bca_unref(ctx);
 	if (!handled)
 		return EXIT_NONE_HANDLED;
