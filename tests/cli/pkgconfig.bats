@@ -46,6 +46,16 @@ C
 	run env LD_LIBRARY_PATH="$DEST$libdir" "$DEST/client" "$DEST"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" no" ]]
+	# read-only queries in bin (as lsblk, findmnt, fscryptctl), the one that
+	# makes devices in sbin (as cryptsetup); completion below the prefix
+	[ -x "$DEST$prefix/bin/blkcrypt-query" ]
+	[ -x "$DEST$prefix/bin/fscryptctl-dio" ]
+	[ -x "$DEST$prefix/sbin/dmcrypt-inline" ]
+	local t
+	for t in blkcrypt-query fscryptctl-dio dmcrypt-inline; do
+		[ -e "$DEST$prefix/share/bash-completion/completions/$t" ] ||
+			{ echo "no completion for $t below $prefix: $(find "$DEST" -path '*completions*')"; return 1; }
+	done
 	# and the installed library exports only bca_* symbols
 	run sh -c "nm -D --defined-only '$DEST$libdir/libblkcryptadm.so' | awk '\$2 == \"T\" {print \$3}' | grep -v '^bca_'"
 	assert_eq "$output" ""
