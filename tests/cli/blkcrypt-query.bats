@@ -292,7 +292,7 @@ $TMP/plain"
 	assert_eq "$stderr" "blkcrypt-query: write error: No space left on device"
 	run --separate-stderr bash -c '"$@" >/dev/full' - "$FSCRYPTCTL_DIO" check_dio "$TMP"
 	[ "$status" -eq 1 ]
-	assert_eq "$stderr" "fscryptctl-dio: write error: No space left on device"
+	assert_eq "$stderr" "error: write error: No space left on device"
 	run --separate-stderr bash -c '"$@" >/dev/full' - "$DMCRYPT_INLINE" --version
 	[ "$status" -eq 1 ]
 	assert_eq "$stderr" "dmcrypt-inline: write error: No space left on device"

@@ -80,12 +80,13 @@ bats_require_minimum_version 1.5.0
 	assert_eq "$stderr" "error: opening $dir: No such file or directory"
 }
 
-@test "set_policy --for-dio with options it chooses itself: usage error, exit 2" {
+@test "set_policy --for-dio with options it chooses itself: a usage error as fscryptctl's, error: and exit 1" {
 	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy --for-dio --iv-ino-lblk-64 \
 		00112233445566778899aabbccddeeff "$BATS_TEST_TMPDIR"
-	[ "$status" -eq 2 ]
-	assert_eq "$stderr" "fscryptctl-dio: --for-dio chooses the flags and data unit size itself: it cannot be combined with --iv-ino-lblk-64
-Try 'fscryptctl-dio --help' for more information."
+	[ "$status" -eq 1 ]
+	assert_eq "${stderr%%$'\n'*}" "error: --for-dio chooses the flags and data unit size itself: it cannot be combined with --iv-ino-lblk-64"
+	# then the help, on stderr, as fscryptctl prints it after a bad option
+	assert_eq "${stderr#*$'\n'}" "$("$FSCRYPTCTL_DIO" --help)"
 }
 
 @test "set_policy: fscryptctl's abbreviations keep their meaning beside --for-dio" {
@@ -112,7 +113,7 @@ Try 'fscryptctl-dio --help' for more information."
 	[[ "${stderr%%$'\n'*}" == *"option '--d' is ambiguous"* ]]
 	# an abbreviation only our extension fits is the extension
 	run --separate-stderr "$FSCRYPTCTL_DIO" set_policy --fo --iv-ino-lblk-64 "$id" "$d"
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"--for-dio chooses the flags and data unit size itself"* ]]
 }
 
@@ -208,14 +209,30 @@ Try 'fscryptctl-dio --help' for more information."
 	assert_eq "${lines[2]}" "$BATS_TEST_TMPDIR/c\xff: no: no direct I/O: not a regular file"
 }
 
-@test "check_dio on a missing path: message and exit 32" {
+@test "check_dio on a missing path: fscryptctl's error: and exit 1, the other paths still answered" {
 	run --separate-stderr "$FSCRYPTCTL_DIO" check_dio "$BATS_TEST_TMPDIR/none"
-	[ "$status" -eq 32 ]
-	assert_eq "$stderr" "fscryptctl-dio: $BATS_TEST_TMPDIR/none: No such file or directory"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "error: $BATS_TEST_TMPDIR/none: No such file or directory"
+	run --separate-stderr "$FSCRYPTCTL_DIO" check_dio "$BATS_TEST_TMPDIR/none" "$BATS_TEST_TMPDIR"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "$BATS_TEST_TMPDIR: no: "* ]]
 }
 
-@test "check_dio without a path: usage error, exit 2" {
+@test "check_dio without a path: a usage error as fscryptctl's, error: and exit 1" {
 	run --separate-stderr "$FSCRYPTCTL_DIO" check_dio
-	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"Try 'fscryptctl-dio --help' for more information." ]]
+	[ "$status" -eq 1 ]
+	assert_eq "${stderr%%$'\n'*}" "error: must specify at least one file or directory"
+	[[ "$stderr" == *"Usage:"* && "$stderr" != *"Try '"* ]]
+}
+
+@test "every message of fscryptctl-dio starts with error:, as fscryptctl's do" {
+	local m
+	for m in "check_dio --bogus" "set_policy --for-dio --direct-key 00112233445566778899aabbccddeeff $BATS_TEST_TMPDIR" \
+		 "check_dio $BATS_TEST_TMPDIR/none" "bogus" "get_policy" "set_policy --contents=x k d"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$FSCRYPTCTL_DIO" $m
+		[ "$status" -eq 1 ] || { echo "$m: status $status"; return 1; }
+		[[ "$stderr" != *"fscryptctl-dio: "* ]] || { echo "$m: $stderr"; return 1; }
+		grep -q '^error: \|unrecognized option' <<<"$stderr" || { echo "$m: $stderr"; return 1; }
+	done
 }

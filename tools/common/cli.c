@@ -17,9 +17,26 @@
 
 const char *cli_prog;
 
+/* fscryptctl's style, see cli_set_fscryptctl_style(): its usage() */
+static void (*fscryptctl_usage)(FILE *out);
+
+void cli_set_fscryptctl_style(void (*usage)(FILE *out))
+{
+	fscryptctl_usage = usage;
+}
+
+/* What starts every message: "prog: ", or fscryptctl's "error: ". */
+static void msg_prefix(void)
+{
+	if (fscryptctl_usage)
+		fputs("error: ", stderr);
+	else
+		fprintf(stderr, "%s: ", cli_prog);
+}
+
 static void vmsg(const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: ", cli_prog);
+	msg_prefix();
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
@@ -40,13 +57,18 @@ noreturn void cli_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
+	if (fscryptctl_usage) {
+		fscryptctl_usage(stderr);
+		exit(EXIT_FAILURE);
+	}
 	fprintf(stderr, "Try '%s --help' for more information.\n", cli_prog);
 	exit(EXIT_USAGE);
 }
 
 void cli_path_error(const char *path, int err)
 {
-	fprintf(stderr, "%s: %s: %s\n", cli_prog, path, bca_strerror(err));
+	msg_prefix();
+	fprintf(stderr, "%s: %s\n", path, bca_strerror(err));
 }
 
 void cli_print_version(void)
@@ -87,8 +109,10 @@ static void close_stdout(void)
 	if (fclose(stdout) != 0 && !err && errno != EBADF)
 		err = errno;
 	if (err) {
-		if (!stdout_error_reported)
-			fprintf(stderr, "%s: write error: %s\n", cli_prog, strerror(err));
+		if (!stdout_error_reported) {
+			msg_prefix();
+			fprintf(stderr, "write error: %s\n", strerror(err));
+		}
 		_exit(EXIT_FAILURE);
 	}
 }
@@ -103,8 +127,12 @@ static int log_priority = LOG_ERR;
  */
 static void log_stderr(struct bca_ctx *ctx, int priority, const char *msg, void *data)
 {
-	fprintf(stderr, "%s: %s%s\n", cli_prog,
-		priority <= LOG_ERR ? "" : priority <= LOG_WARNING ? "warning: " : "debug: ", msg);
+	const char *level = priority <= LOG_ERR ? "" : priority <= LOG_WARNING ? "warning: " : "debug: ";
+
+	if (fscryptctl_usage)
+		fprintf(stderr, "%s%s\n", *level ? level : "error: ", msg);
+	else
+		fprintf(stderr, "%s: %s%s\n", cli_prog, level, msg);
 }
 
 int cli_ctx_new(struct bca_ctx **ctx)

@@ -4,6 +4,7 @@
 #define BCA_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -34,6 +35,13 @@ extern const char *cli_prog;
 void cli_init(const char *prog);
 /* --debug: the library's debug messages on stderr too. */
 void cli_set_debug(void);
+/*
+ * fscryptctl's message style, for fscryptctl-dio, whose users parse what
+ * fscryptctl prints: every message "error: msg" (not "prog: msg"), and a
+ * usage error runs usage (which prints the help on stderr and exits 1, as
+ * fscryptctl does) instead of the "Try" line and exit 2.
+ */
+void cli_set_fscryptctl_style(void (*usage)(FILE *out));
 /*
  * bca_new() with the tools' logger installed: the library's errors (and
  * libdevmapper's) reach stderr as "prog: message"; debug with --debug.

@@ -28,7 +28,7 @@ int cmd_check_dio(int argc, char **argv)
 		cli_usage_error("check_dio: bad usage");
 	}
 	if (optind >= argc)
-		cli_usage_error("check_dio: no path given");
+		cli_usage_error("must specify at least one file or directory");
 	rc = cli_ctx_new(&ctx);
 	if (rc < 0) {
 		cli_warnx("%s", bca_strerror(rc));
@@ -57,7 +57,6 @@ int cmd_check_dio(int argc, char **argv)
 		handled++;
 	}
 	bca_unref(ctx);
-	if (!handled)
-		return EXIT_NONE_HANDLED;
-	return failed ? EXIT_SOME_FAILED : EXIT_OK;
+	/* fscryptctl's statuses: 0, or 1 for any failure */
+	return failed || !handled ? EXIT_FAILURE : EXIT_OK;
 }

@@ -105,6 +105,7 @@ noreturn void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	cli_init("fscryptctl-dio");
+	cli_set_fscryptctl_style(usage);
 
 	/* as fscryptctl: help and version win wherever they are, up to "--" */
 	for (int i = 1; i < argc; i++) {
