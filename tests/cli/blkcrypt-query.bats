@@ -622,7 +622,7 @@ dm-2
 	assert_eq "$output" "$plain"
 	[[ $stderr == "blkcrypt-query: debug: "* ]]
 	run --separate-stderr env BLKCRYPTADM_DEBUG=1 "$FSCRYPTCTL_DIO" check_dio "$TMP"
-	[[ $stderr == "fscryptctl-dio: debug: "* ]]
+	[[ $stderr == "debug: "* ]]
 	run --separate-stderr env BLKCRYPTADM_DEBUG=0 "$BLKCRYPT_QUERY" file "$TMP"
 	[ -z "$stderr" ]
 	run "$BLKCRYPT_QUERY" --help
