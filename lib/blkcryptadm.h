@@ -215,7 +215,9 @@ uint32_t bca_file_get_data_unit_size(const struct bca_file *f);
  * page cache.  The scratch file is an O_TMPFILE or unlinked at once; PATH
  * is never opened for writing.  *verdict gets BCA_DIO_YES (nothing cached),
  * BCA_DIO_BUFFERED (pages cached: the silent fallback) or BCA_DIO_NO
- * (O_DIRECT refused); *cached_pages (may be NULL) the pages found cached.
+ * (O_DIRECT refused); *cached_pages (may be NULL) the pages of the 1 MiB
+ * found cached after the write or after the read, whichever held more (at
+ * most 1 MiB's worth: 256 of 4 KiB).
  * Returns 0 or a negative error (-EACCES: the directory is not writable).
  */
 int bca_file_probe(struct bca_ctx *ctx, int dirfd, const char *path,

@@ -253,7 +253,8 @@ static int probe_fd(int fd, int rwf, enum bca_dio_verdict *verdict, uint64_t *ca
 	free(buf);
 	if (rc < 0)
 		return rc;
-	*cached = after_write + after_read;
+	/* pages of the probe's range, each counted once: at most PROBE_SIZE's */
+	*cached = after_write > after_read ? after_write : after_read;
 	*verdict = *cached ? BCA_DIO_BUFFERED : BCA_DIO_YES;
 	return 0;
 }
