@@ -303,7 +303,7 @@ cross() {
 	# The answer goes in once the prompt is out, as a person types it: a
 	# fixed sleep loses to a slow start (a sanitizer build on a KASAN
 	# guest) and the flush of typed-ahead input then leaves open waiting.
-	local ts=$BATS_TEST_TMPDIR/typescript in=$BATS_TEST_TMPDIR/in
+	local ts=$BATS_TEST_TMPDIR/typescript in=$BATS_TEST_TMPDIR/in feeder
 	mkfifo "$in"
 	{
 		for _ in $(seq 1200); do
@@ -313,8 +313,10 @@ cross() {
 		cat "$PASS"
 		echo
 	} >"$in" &
+	feeder=$!
 	run timeout 300 script -qefc "$DMCI open $DISK bca-t --dry-run" "$ts" <"$in"
-	wait
+	# this job only: BATS_TEST_TIMEOUT's watchdog is a job of this shell too
+	wait "$feeder"
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	[[ "$output" == *"Enter passphrase for $DISK:"* ]]
 	[[ "$output" == *" crypt aes-xts-plain64 :64:logon:dmcrypt-inline:bca-t 0 "* ]]

@@ -187,10 +187,13 @@ impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 	for i in 1 2 3 4 5; do
 		vm_fscrypt_dir "$MNT" "$MNT/d$i" "$BATS_TEST_TMPDIR/key$i"
 	done
+	local copies=()
 	for i in 1 2 3 4 5; do
 		cp "$BATS_TEST_TMPDIR/data" "$MNT/d$i/f" &
+		copies+=($!)
 	done
-	wait
+	# these jobs only: BATS_TEST_TIMEOUT's watchdog is a job of this shell too
+	wait "${copies[@]}"
 	sync
 	# five per-file keys through two slots: each was programmed
 	p0=$(cat "$cfg/crypto_programs")
