@@ -299,3 +299,24 @@ query() {
 	[[ "$stderr" != *MISMATCH* ]]
 	assert_eq "$output" "buffered buffered"
 }
+
+# man_example FIRST_LINE: the lines of blkcrypt-query(8)'s EXAMPLES block
+# that follow FIRST_LINE (a command), up to .EE, roff escapes undone
+man_example() {
+	awk -v first="$1" '
+		$0 == first { on = 1; next }
+		on && /^\.EE/ { exit }
+		on { gsub(/\\-/, "-"); print }' "$BCA_SRCDIR/man/blkcrypt-query.8"
+}
+
+@test "blkcrypt-query(8) EXAMPLES: the buffered database file prints as the man page shows it" {
+	# the man page's file stands for an encrypted file without inlinecrypt
+	local want got
+	want=$(man_example '$ blkcrypt-query file /srv/db/data.ibd' | tr -s ' ')
+	[ -n "$want" ]
+	got=$("$BLKCRYPT_QUERY" file "$WORK/mnt/enc/file" | sed "s|$WORK/mnt/enc/file|/srv/db/data.ibd|" | tr -s ' ')
+	assert_eq "$got" "$want"
+	want=$(man_example "\$ blkcrypt-query file -J -o PATH,DIO /srv/db/data.ibd | jq -r '.files[0].dio'")
+	got=$("$BLKCRYPT_QUERY" file -J -o PATH,DIO "$WORK/mnt/enc/file" | jq -r '.files[0].dio')
+	assert_eq "$got" "$want"
+}
