@@ -180,11 +180,15 @@ query() {
 	run "$BLKCRYPT_QUERY" fs -J "$WORK/mnt"
 	[ "$status" -eq 0 ]
 	assert_eq "$(jq -c '[.filesystems[] | [.fstype, .encrypt, .dio, .crypto, .reason]] | unique' <<<"$output")" \
-		'[["ext4",true,false,"fs-layer","no-inlinecrypt"]]'
+		'[["ext4",true,"buffered","fs-layer","no-inlinecrypt"]]'
 	assert_eq "$(jq -r '[.filesystems[].contents] | join(" ")' <<<"$output")" \
 		"AES-256-XTS AES-128-CBC Adiantum SM4-XTS"
 	assert_eq "$(jq -r '.filesystems[0]."block-size"' <<<"$output")" \
 		"$(stat -f -c %S "$WORK/mnt")"
+	# one vocabulary: fs's DIO for the file's policy is file's verdict,
+	# a string in both JSONs
+	assert_eq "$(jq -r '.filesystems[] | select(.contents == "AES-256-XTS") | .dio' <<<"$output")" \
+		"$("$BLKCRYPT_QUERY" file -J -o DIO "$WORK/mnt/enc/file" | jq -r '.files[0].dio')"
 }
 
 @test "fs: a regular file or an unreadable directory still shows the filesystem's fscrypt support" {

@@ -39,7 +39,7 @@ q() { "$BQ" file -r -n -o "$2" "$1"; }
 	[ "$status" -eq 0 ]
 	run "$BQ" fs -J "$MNT"
 	[ "$(jq -c '.filesystems[0] | [.inlinecrypt, .encrypt, .contents, .dio, .crypto]' <<<"$output")" = \
-		'[true,true,"AES-256-XTS",true,"inline-fallback"]' ]
+		'[true,true,"AES-256-XTS","yes","inline-fallback"]' ]
 }
 
 @test "fs without the kernel's word on blk-crypto-fallback: unknown, not a guess" {
@@ -51,10 +51,10 @@ q() { "$BQ" file -r -n -o "$2" "$1"; }
 	run env BCA_NO_KERNEL_IOCTL=1 "$BQ" fs -J "$MNT"
 	[ "$status" -eq 0 ]
 	[ "$(jq -c '.filesystems[0] | [.inlinecrypt, .dio, .crypto, .reason]' <<<"$output")" = \
-		'[true,null,"unknown","fallback-unknown"]' ]
+		'[true,"unknown","unknown","fallback-unknown"]' ]
 	run "$BQ" fs -J "$MNT"
 	[ "$(jq -c '.filesystems[0] | [.dio, .crypto, .reason]' <<<"$output")" = \
-		'[true,"inline-fallback",null]' ]
+		'["yes","inline-fallback",null]' ]
 }
 
 @test "without inlinecrypt: verdict buffered, --probe measures the cached pages, --require-dio 3" {

@@ -32,7 +32,7 @@ static const struct col_info infos[] = {
 	[COL_INLINECRYPT] = { "INLINECRYPT", 3, 0, COL_BOOL, "inlinecrypt in effect (a kernel without blk-crypto drops it silently)" },
 	[COL_ENCRYPT] = { "ENCRYPT", 3, 0, COL_BOOL, "the filesystem supports fscrypt (ext4: -O encrypt)" },
 	[COL_CONTENTS] = { "CONTENTS", 8, 0, COL_STR, "contents encryption mode of the policy" },
-	[COL_DIO] = { "DIO", 3, 0, COL_BOOL, "whether files with this policy get real direct I/O" },
+	[COL_DIO] = { "DIO", 8, 0, COL_STR, "what O_DIRECT does on files with this policy, file's verdicts: yes, buffered (silently through the page cache), no, unknown" },
 	[COL_CRYPTO] = { "CRYPTO", 8, 0, COL_STR, "who would encrypt: inline-hw, inline-fallback, fs-layer, none (no fscrypt)" },
 	[COL_FLAGS] = { "FLAGS", 8, 0, COL_STR, "policy flags the policy needs" },
 	[COL_DUSIZE] = { "DU-SIZE", 5, SCOLS_FL_RIGHT, COL_NUM, "data unit size of the policy" },
@@ -83,6 +83,21 @@ static int fs_supports_encryption(struct bca_ctx *ctx, const char *path)
 	return rc;
 }
 
+/*
+ * The verdict `file` would give a file with the policy, in the same words
+ * (one vocabulary across commands): ext4 and f2fs serve O_DIRECT on a file
+ * their own layer encrypts from the page cache, silently; a filesystem
+ * without inline encryption of either kind is not ours to guess about.
+ */
+static enum bca_dio_verdict policy_verdict(int encrypt, enum bca_dio_plan_status st)
+{
+	if (encrypt == 0)
+		return BCA_DIO_NO;	/* no fscrypt: no such file can exist */
+	if (encrypt < 0 || st == BCA_DIO_PLAN_FALLBACK_UNKNOWN || st == BCA_DIO_PLAN_FS_UNSUPPORTED)
+		return BCA_DIO_UNKNOWN;
+	return st == BCA_DIO_PLAN_OK ? BCA_DIO_YES : BCA_DIO_BUFFERED;
+}
+
 static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mode, int encrypt)
 {
 	struct bca_dio_plan *p;
@@ -109,8 +124,7 @@ static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mo
 	if (encrypt >= 0)
 		out_set_bool(o, ln, COL_ENCRYPT, encrypt);
 	out_set_str(o, ln, COL_CONTENTS, bca_fscrypt_mode_name(mode));
-	if (encrypt == 0 || (encrypt > 0 && st != BCA_DIO_PLAN_FALLBACK_UNKNOWN))
-		out_set_bool(o, ln, COL_DIO, encrypt && st == BCA_DIO_PLAN_OK);
+	out_set_str(o, ln, COL_DIO, bca_dio_verdict_name(policy_verdict(encrypt, st)));
 	out_set_str(o, ln, COL_CRYPTO, bca_crypto_impl_name(!encrypt ? BCA_CRYPTO_NONE :
 		    encrypt < 0 ? BCA_CRYPTO_UNKNOWN :
 		    st == BCA_DIO_PLAN_OK || st == BCA_DIO_PLAN_FALLBACK_UNKNOWN ?
