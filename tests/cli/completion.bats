@@ -68,3 +68,49 @@ comp() {
 	[[ " $(comp blkcrypt-query device /dev/) " == *" /dev/$first "* ]]
 	[[ " $(comp blkcrypt-query file "$BCA_SRCDIR/bash-completion/") " == *"/bash-completion/blkcryptadm "* ]]
 }
+
+@test "option values: each value offered is one the tool accepts" {
+	local v out
+	assert_eq "$(comp dmcrypt-inline create --target '')" "crypt inlinecrypt"
+	# as bash splits at "=" (COMP_WORDBREAKS), and as one word
+	assert_eq "$(comp fscryptctl-dio set_policy --contents = Ad)" "Adiantum"
+	assert_eq "$(comp fscryptctl-dio set_policy --contents=AES-2)" "AES-256-XTS"
+	# the parsers complain about a bad value before anything else
+	for v in $(comp dmcrypt-inline create --sector-size ''); do
+		out=$(dmcrypt-inline create --dry-run --sector-size "$v" x /nonexistent 2>&1) || true
+		[[ $out != *"--sector-size"* ]] || { echo "--sector-size $v: $out"; return 1; }
+	done
+	for v in $(comp dmcrypt-inline create --key-size ''); do
+		out=$(dmcrypt-inline create --dry-run --key-size "$v" x /nonexistent 2>&1) || true
+		[[ $out != *"--key-size"* ]] || { echo "--key-size $v: $out"; return 1; }
+	done
+	local o
+	for o in contents filenames padding data-unit-size; do
+		v=$(comp fscryptctl-dio set_policy "--$o=")
+		[ -n "$v" ]
+		for v in $v; do
+			out=$(fscryptctl-dio set_policy "--$o=$v" 2>&1) || true
+			[[ $out != *invalid* ]] || { echo "--$o=$v: $out"; return 1; }
+		done
+	done
+	# and a bad one is refused, so the checks above can fail
+	out=$(fscryptctl-dio set_policy --contents=Bogus 2>&1) || true
+	[[ $out == *"invalid contents mode"* ]]
+	out=$(dmcrypt-inline create --dry-run --sector-size 333 x /nonexistent 2>&1) || true
+	[[ $out == *"--sector-size"* ]]
+}
+
+@test "option values: dmcrypt-inline --cipher offers specs create takes (root: a loop device)" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for a loop device"
+	local v dev out
+	truncate -s 16M "$BATS_TEST_TMPDIR/img"
+	dev=$(losetup -f --show "$BATS_TEST_TMPDIR/img")
+	for v in $(comp dmcrypt-inline create --cipher ''); do
+		out=$(dmcrypt-inline create --dry-run --cipher "$v" --key-size 256 \
+			--key-file <(head -c 32 /dev/zero) x "$dev" 2>&1) || true
+		[[ $out == "0 32768 crypt $v :32:logon:dmcrypt-inline:x 0 "* ]] || { echo "--cipher $v: $out"; losetup -d "$dev"; return 1; }
+	done
+	out=$(dmcrypt-inline create --dry-run --cipher bogus --key-file <(head -c 64 /dev/zero) x "$dev" 2>&1) || true
+	losetup -d "$dev"
+	[[ $out == *"invalid cipher specification"* ]]
+}
