@@ -732,3 +732,24 @@ while True:
 	assert_eq "$(sort -u "$TMP/rows" | wc -l)" 200
 	grep -qx "$TMP/top$(printf '/d%.0s' $(seq 100))/z" "$TMP/rows"
 }
+
+@test "README's Prometheus textfile example runs and writes the exposition format" {
+	local snippet out="$TMP/prom" line
+	mkdir -p "$out" "$TMP/srv"
+	printf x >"$TMP/srv/a"
+	mkfifo "$TMP/srv/p"
+	# the README's block, its paths pointed at this test's files
+	snippet=$(awk '/^blkcrypt-query file -R -s -J \/srv\/db/ { on = 1 } on { print } on && /blkcrypt.prom$/ { exit }' "$BCA_SRCDIR/README.md")
+	[ -n "$snippet" ]
+	snippet=${snippet//\/var\/lib\/prometheus\/node-exporter/$out}
+	snippet=${snippet//\/srv\/db/$TMP/srv}
+	PATH=$BCA_BUILDDIR:$PATH bash -euo pipefail -c "$snippet"
+	[ -s "$out/blkcrypt.prom" ] && [ ! -e "$out/blkcrypt.prom.tmp" ]
+	# every line a comment or 'name{labels} number', and the counts are file's
+	while IFS= read -r line; do
+		[[ $line == "# "* || $line =~ ^blkcrypt_files\{path=\"[^\"]*\",dio=\"[a-z]+\",reason=\"[a-z-]*\"\}\ [0-9]+$ ]] ||
+			{ echo "not exposition format: $line"; return 1; }
+	done <"$out/blkcrypt.prom"
+	grep -q "dio=\"no\",reason=\"not-regular\"} 1$" "$out/blkcrypt.prom"
+	assert_eq "$(grep -c '^blkcrypt_files{' "$out/blkcrypt.prom")" "2"
+}
