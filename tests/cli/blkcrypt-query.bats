@@ -570,9 +570,12 @@ dm-2
 	[ -n "$data" ]
 	run --separate-stderr "$BLKCRYPT_QUERY" fs -J -o MOUNTPOINT,FSTYPE,CONTENTS
 	[ "$status" -eq 0 ] || [ "$status" -eq 64 ] || { echo "$stderr"; return 1; }
-	# one line per contents mode: four per mount
-	assert_eq "$(jq -r '.filesystems[] | select(.contents == "AES-256-XTS") | [.mountpoint, .fstype] | @tsv' <<<"$output" | sort)" "$data"
-	run --separate-stderr "$BLKCRYPT_QUERY" fs -a -J -o MOUNTPOINT,FSTYPE,CONTENTS
+	# JSON nests: one object per mount, its four contents modes as children
+	assert_eq "$(jq -r '.filesystems[] | [.mountpoint, .fstype] | @tsv' <<<"$output" | sort)" "$data"
+	assert_eq "$(jq -c '[.filesystems[] | [.children[].contents] | join(",")] | unique' <<<"$output")" \
+		'["AES-256-XTS,AES-128-CBC,Adiantum,SM4-XTS"]'
+	# -l: one line per contents mode, the mount repeated on each
+	run --separate-stderr "$BLKCRYPT_QUERY" fs -a -J -l -o MOUNTPOINT,FSTYPE,CONTENTS
 	assert_eq "$(jq -r '.filesystems[] | select(.contents == "AES-256-XTS") | [.mountpoint, .fstype] | @tsv' <<<"$output" | sort)" "$all"
 }
 

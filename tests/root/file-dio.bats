@@ -177,7 +177,7 @@ query() {
 }
 
 @test "fs: encryption supported, inlinecrypt not in effect, every mode buffered" {
-	run "$BLKCRYPT_QUERY" fs -J "$WORK/mnt"
+	run "$BLKCRYPT_QUERY" fs -J -l "$WORK/mnt"
 	[ "$status" -eq 0 ]
 	assert_eq "$(jq -c '[.filesystems[] | [.fstype, .encrypt, .dio, .crypto, .reason]] | unique' <<<"$output")" \
 		'[["ext4",true,"buffered","fs-layer","no-inlinecrypt"]]'
@@ -191,6 +191,22 @@ query() {
 		"$("$BLKCRYPT_QUERY" file -J -o DIO "$WORK/mnt/enc/file" | jq -r '.files[0].dio')"
 }
 
+@test "fs -J nests the modes under their filesystem; with -l it is the same rows, flat" {
+	run "$BLKCRYPT_QUERY" fs -J "$WORK/mnt" "$WORK/mnt/plain"
+	[ "$status" -eq 0 ]
+	local nested=$output
+	# the filesystem's columns on the parent only, the mode's on the children only
+	assert_eq "$(jq -c '[.filesystems[] | [.contents, .dio, .reason]] | unique' <<<"$nested")" '[[null,null,null]]'
+	assert_eq "$(jq -c '[.filesystems[].children[] | [.mountpoint, .fstype, .encrypt]] | unique' <<<"$nested")" \
+		'[[null,null,null]]'
+	run "$BLKCRYPT_QUERY" fs -J -l "$WORK/mnt" "$WORK/mnt/plain"
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -S -c '[.filesystems[] | . as $f | .children[] |
+		with_entries(select(.value != null)) + ($f | del(.children) | with_entries(select(.value != null)))]' <<<"$nested")" \
+		"$(jq -S -c '[.filesystems[] | with_entries(select(.value != null))]' <<<"$output")"
+	assert_eq "$(jq '.filesystems | length' <<<"$output")" 8
+}
+
 @test "fs: a regular file or an unreadable directory still shows the filesystem's fscrypt support" {
 	run "$BLKCRYPT_QUERY" fs -J "$WORK/mnt/plain"
 	[ "$status" -eq 0 ]
@@ -198,7 +214,7 @@ query() {
 	mkdir -p "$WORK/mnt/private"
 	chmod 700 "$WORK/mnt/private"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$BLKCRYPT_QUERY" fs -J -o ENCRYPT,REASON "$WORK/mnt/private"
+		"$BLKCRYPT_QUERY" fs -J -l -o ENCRYPT,REASON "$WORK/mnt/private"
 	rmdir "$WORK/mnt/private"
 	[ "$status" -eq 0 ]
 	assert_eq "$(jq -c '[.filesystems[] | [.encrypt, .reason]] | unique' <<<"$output")" \

@@ -37,7 +37,7 @@ q() { "$BQ" file -r -n -o "$2" "$1"; }
 	[ "$output" = "yes yes 0" ]
 	run "$BQ" file --require-dio "$MNT/enc/file"
 	[ "$status" -eq 0 ]
-	run "$BQ" fs -J "$MNT"
+	run "$BQ" fs -J -l "$MNT"
 	[ "$(jq -c '.filesystems[0] | [.inlinecrypt, .encrypt, .contents, .dio, .crypto]' <<<"$output")" = \
 		'[true,true,"AES-256-XTS","yes","inline-fallback"]' ]
 }
@@ -48,11 +48,11 @@ q() { "$BQ" file -r -n -o "$2" "$1"; }
 	# the guest has no /proc/config.gz nor /boot config: only the kernel
 	# interface tells that blk-crypto-fallback exists
 	[ ! -e /proc/config.gz ]
-	run env BCA_NO_KERNEL_IOCTL=1 "$BQ" fs -J "$MNT"
+	run env BCA_NO_KERNEL_IOCTL=1 "$BQ" fs -J -l "$MNT"
 	[ "$status" -eq 0 ]
 	[ "$(jq -c '.filesystems[0] | [.inlinecrypt, .dio, .crypto, .reason]' <<<"$output")" = \
 		'[true,"unknown","unknown","fallback-unknown"]' ]
-	run "$BQ" fs -J "$MNT"
+	run "$BQ" fs -J -l "$MNT"
 	[ "$(jq -c '.filesystems[0] | [.dio, .crypto, .reason]' <<<"$output")" = \
 		'["yes","inline-fallback",null]' ]
 }

@@ -25,7 +25,7 @@ enum {
 };
 
 static const struct col_info infos[] = {
-	[COL_MOUNTPOINT] = { "MOUNTPOINT", 0.2, 0, COL_STR, "mount point of the filesystem" },
+	[COL_MOUNTPOINT] = { "MOUNTPOINT", 0.2, SCOLS_FL_TREE, COL_STR, "mount point of the filesystem" },
 	[COL_FSTYPE] = { "FSTYPE", 5, 0, COL_STR, "filesystem type" },
 	[COL_DEVICE] = { "DEVICE", 6, 0, COL_STR, "block device" },
 	[COL_BLOCK_SIZE] = { "BLOCK-SIZE", 5, SCOLS_FL_RIGHT, COL_NUM, "filesystem block size" },
@@ -98,7 +98,29 @@ static enum bca_dio_verdict policy_verdict(int encrypt, enum bca_dio_plan_status
 	return st == BCA_DIO_PLAN_OK ? BCA_DIO_YES : BCA_DIO_BUFFERED;
 }
 
-static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mode, int encrypt)
+/*
+ * The filesystem's own columns, on the line of each mode or, when JSON
+ * nests the modes under their filesystem, on the parent line only.
+ */
+static void set_fs_columns(struct out *o, struct libscols_line *ln, struct bca_dio_plan *p,
+			   enum bca_dio_plan_status st, int encrypt)
+{
+	out_set_str(o, ln, COL_MOUNTPOINT, bca_dio_plan_get_mountpoint(p));
+	out_set_str(o, ln, COL_FSTYPE, bca_dio_plan_get_fstype(p));
+	out_set_str(o, ln, COL_DEVICE, bca_dio_plan_get_device_name(p));
+	out_set_u64(o, ln, COL_BLOCK_SIZE, bca_dio_plan_get_block_size(p));
+	out_set_bool(o, ln, COL_INLINECRYPT, st != BCA_DIO_PLAN_NO_INLINECRYPT &&
+		     st != BCA_DIO_PLAN_FS_UNSUPPORTED);
+	if (encrypt >= 0)
+		out_set_bool(o, ln, COL_ENCRYPT, encrypt);
+}
+
+/*
+ * One contents mode: a line of its own, or with *parent (JSON without -l)
+ * a child of the filesystem's line, which the first mode creates.
+ */
+static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mode, int encrypt,
+		    struct libscols_line **parent)
 {
 	struct bca_dio_plan *p;
 	struct libscols_line *ln;
@@ -108,21 +130,20 @@ static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mo
 
 	if (rc < 0)
 		return rc;
-	ln = out_new_line(o);
+	st = bca_dio_plan_get_status(p);
+	if (parent && !*parent) {
+		*parent = out_new_line(o);
+		if (*parent)
+			set_fs_columns(o, *parent, p, st, encrypt);
+	}
+	ln = !parent ? out_new_line(o) : *parent ? out_new_child(o, *parent) : NULL;
 	if (!ln) {
 		bca_dio_plan_free(p);
 		return -ENOMEM;
 	}
-	st = bca_dio_plan_get_status(p);
 	flags = bca_dio_plan_get_flags(p);
-	out_set_str(o, ln, COL_MOUNTPOINT, bca_dio_plan_get_mountpoint(p));
-	out_set_str(o, ln, COL_FSTYPE, bca_dio_plan_get_fstype(p));
-	out_set_str(o, ln, COL_DEVICE, bca_dio_plan_get_device_name(p));
-	out_set_u64(o, ln, COL_BLOCK_SIZE, bca_dio_plan_get_block_size(p));
-	out_set_bool(o, ln, COL_INLINECRYPT, st != BCA_DIO_PLAN_NO_INLINECRYPT &&
-		     st != BCA_DIO_PLAN_FS_UNSUPPORTED);
-	if (encrypt >= 0)
-		out_set_bool(o, ln, COL_ENCRYPT, encrypt);
+	if (!parent)
+		set_fs_columns(o, ln, p, st, encrypt);
 	out_set_str(o, ln, COL_CONTENTS, bca_fscrypt_mode_name(mode));
 	out_set_str(o, ln, COL_DIO, bca_dio_verdict_name(policy_verdict(encrypt, st)));
 	out_set_str(o, ln, COL_CRYPTO, bca_crypto_impl_name(!encrypt ? BCA_CRYPTO_NONE :
@@ -143,10 +164,17 @@ static int add_mode(struct out *o, struct bca_ctx *ctx, const char *path, int mo
 static int report_fs(struct bca_ctx *ctx, struct out *o, const char *arg, void *data)
 {
 	int encrypt = fs_supports_encryption(ctx, arg);
+	/*
+	 * JSON nests the modes under their filesystem as lsblk its children,
+	 * in MOUNTPOINT's tree (the table's lines are flat, so it draws none)
+	 */
+	struct libscols_line *fs_line = NULL;
+	struct libscols_line **parent = o->mode == OUT_JSON && !o->list &&
+		out_has_column(o, COL_MOUNTPOINT) ? &fs_line : NULL;
 	int rc = 0;
 
 	for (size_t m = 0; m < sizeof(contents_modes) / sizeof(contents_modes[0]) && rc == 0; m++)
-		rc = add_mode(o, ctx, arg, contents_modes[m], encrypt);
+		rc = add_mode(o, ctx, arg, contents_modes[m], encrypt, parent);
 	if (rc < 0)
 		cli_path_error(arg, rc);
 	return rc;
