@@ -312,7 +312,7 @@ sysroot() {
 	assert_eq "$(jq -c '.devices[0] | [.name, .kind, .dio, ."dio-reason", ."zram-wb", ."zram-backing", ."wb-limit", ."bd-count", ."bd-writes"]' <<<"$output")" \
 		'["zram0","zram","buffered","loop-dio-off","buffered","/dev/loop0","1000",2048,2048]'
 	assert_eq "$(jq -c '.devices[0].children[0] | [.name, .kind, .dio, ."dio-reason", ."loop-dio"]' <<<"$output")" \
-		'["loop0","loop","off","loop-dio-off","off"]'
+		'["loop0","loop","buffered","loop-dio-off","off"]'
 	# the backing file's line below the loop device
 	assert_eq "$(jq -r '.devices[0].children[0].children[0] | .name + " " + .kind' <<<"$output")" "/data/enc/zram-backing file"
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" --require-dio zram0
@@ -321,12 +321,17 @@ sysroot() {
 
 @test "device: zram verdicts: none without a backing device, yes over a partition, unknown where nothing tells" {
 	sysroot zram
-	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,DIO,ZRAM-BACKING,WB-LIMIT zram1 zram2 zram3 zram4 zram5
+	# DIO in file's verdicts (null: no writeback, no page cache), ZRAM-WB in its own words
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,ZRAM-WB,DIO zram1 zram2 zram4
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '[.devices[] | [.name, ."zram-wb", .dio]]' <<<"$output")" \
+		'[["zram1","none",null],["zram2","none",null],["zram4","yes","yes"]]'
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,ZRAM-WB,ZRAM-BACKING,WB-LIMIT zram1 zram2 zram3 zram4 zram5
 	[ "$status" -eq 0 ]
 	# zram2: a kernel without CONFIG_ZRAM_WRITEBACK; zram3: loop/dio 1 and
 	# no file to ask in a recording; zram5: a backing device not found
-	assert_eq "$(jq -c '[.devices[] | .. | objects | select(.name) | [.name, .dio, ."zram-backing", ."wb-limit"]]' <<<"$output")" \
-		'[["zram1","none",null,"off"],["zram2","none",null,null],["zram3","unknown","/dev/loop1","off"],["loop1","unknown",null,null],["/data/enc/zram-backing2",null,null,null],["zram4","yes","/dev/vdb1","off"],["vdb1",null,null,null],["vdb",null,null,null],["zram5","unknown","/dev/sdz","off"]]'
+	assert_eq "$(jq -c '[.devices[] | .. | objects | select(.name) | [.name, ."zram-wb", ."zram-backing", ."wb-limit"]]' <<<"$output")" \
+		'[["zram1","none",null,"off"],["zram2","none",null,null],["zram3","unknown","/dev/loop1","off"],["loop1",null,null,null],["/data/enc/zram-backing2",null,null,null],["zram4","yes","/dev/vdb1","off"],["vdb1",null,null,null],["vdb",null,null,null],["zram5","unknown","/dev/sdz","off"]]'
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" --require-dio zram1 zram2 zram4
 	[ "$status" -eq 0 ]
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" --require-dio zram4 zram5

@@ -108,7 +108,7 @@ swapfile() {
 	[[ -b /dev/zram$n ]] || skip "no /dev/zram$n node (no udev or devtmpfs here)"
 	mkswap "/dev/zram$n" >/dev/null
 	out=$("$BLKCRYPT_QUERY" device -J -o NAME,KIND,DIO,SWAP,ZRAM-WB "/dev/zram$n")
-	assert_eq "$(jq -c '.devices[0] | [.kind, .dio, ."zram-wb", .swap]' <<<"$out")" '["zram","none","none",false]'
+	assert_eq "$(jq -c '.devices[0] | [.kind, .dio, ."zram-wb", .swap]' <<<"$out")" '["zram",null,"none",false]'
 	swapon -p 0 "/dev/zram$n"
 	CLEANUP+=("swapoff /dev/zram$n")
 	out=$("$BLKCRYPT_QUERY" device -J -o NAME,SWAP,ZRAM-BACKING "/dev/zram$n")

@@ -44,7 +44,7 @@ static const struct col_info infos[] = {
 	[COL_LOOP_REASON] = { "LOOP-REASON", 8, 0, COL_STR, "why the backing file does not do direct I/O (as blkcrypt-query file's REASON)" },
 	[COL_FILE_DIO] = { "FILE-DIO", 8, 0, COL_STR, "on a loop device's backing-file line (KIND file): the file's direct I/O verdict, as blkcrypt-query file's DIO" },
 	[COL_FILE_REASON] = { "FILE-REASON", 8, 0, COL_STR, "on a backing-file line: why the file's verdict is not yes" },
-	[COL_DIO] = { "DIO", 8, 0, COL_STR, "the layer's direct I/O: LOOP-DIO on a loop device, ZRAM-WB on a zram device, FILE-DIO on a backing file; empty where the layer adds no page cache" },
+	[COL_DIO] = { "DIO", 8, 0, COL_STR, "the layer's direct I/O, in file's verdicts (yes, buffered, no, unknown): from LOOP-DIO on a loop device (off is buffered), ZRAM-WB on a zram device, FILE-DIO on a backing file; empty where the layer adds no page cache (zram without writeback too)" },
 	[COL_DIO_REASON] = { "DIO-REASON", 8, 0, COL_STR, "why DIO is not yes (as blkcrypt-query file's REASON, or loop-dio-off)" },
 	[COL_SWAP] = { "SWAP", 3, 0, COL_BOOL, "the device is an active swap area (/proc/swaps)" },
 	[COL_ZRAM_WB] = { "ZRAM-WB", 8, 0, COL_STR, "zram writeback: yes (written-back pages reach storage without a second page-cache copy), buffered (a loop layer below caches them), none (no backing device), unknown" },
@@ -118,6 +118,32 @@ static void fill_file_crypto(struct out *o, struct libscols_line *ln, const stru
 	out_set_str(o, ln, COL_EXPLAIN, buf);
 }
 
+/*
+ * DIO speaks file's verdicts on every layer (one vocabulary across
+ * commands); LOOP-DIO and ZRAM-WB keep their own words.  A loop device
+ * with dio off serves O_DIRECT from its backing file's page cache: that
+ * is buffered, and DIO-REASON says loop-dio-off.
+ */
+static enum bca_dio_verdict loop_verdict(enum bca_loop_dio v)
+{
+	switch (v) {
+	case BCA_LOOP_DIO_YES: return BCA_DIO_YES;
+	case BCA_LOOP_DIO_OFF:
+	case BCA_LOOP_DIO_BUFFERED: return BCA_DIO_BUFFERED;
+	default: return BCA_DIO_UNKNOWN;
+	}
+}
+
+/* zram without a backing device writes nothing back: no DIO to speak of. */
+static enum bca_dio_verdict zram_verdict(enum bca_zram_wb v)
+{
+	switch (v) {
+	case BCA_ZRAM_WB_YES: return BCA_DIO_YES;
+	case BCA_ZRAM_WB_BUFFERED: return BCA_DIO_BUFFERED;
+	default: return BCA_DIO_UNKNOWN;
+	}
+}
+
 /* A loop layer: its backing file, and whether its O_DIRECT is real. */
 static void fill_loop(struct out *o, struct libscols_line *ln, const struct bca_blkdev *d,
 		      const struct bca_file *backing, struct device_state *st)
@@ -130,7 +156,7 @@ static void fill_loop(struct out *o, struct libscols_line *ln, const struct bca_
 	out_set_str(o, ln, COL_BACKING, bca_blkdev_get_loop_backing_file(d));
 	v = bca_blkdev_loop_dio(d, backing, &reason);
 	out_set_str(o, ln, COL_LOOP_DIO, bca_loop_dio_name(v));
-	out_set_str(o, ln, COL_DIO, bca_loop_dio_name(v));
+	out_set_str(o, ln, COL_DIO, bca_dio_verdict_name(loop_verdict(v)));
 	if (reason != BCA_REASON_NONE)
 		out_set_str(o, ln, COL_LOOP_REASON, bca_dio_reason_name(reason));
 	/* LOOP-DIO says off itself; DIO needs the reason next to it */
@@ -156,7 +182,8 @@ static void fill_zram(struct out *o, struct libscols_line *ln, struct bca_ctx *c
 		return;
 	v = bca_blkdev_zram_writeback(ctx, d, &reason);
 	out_set_str(o, ln, COL_ZRAM_WB, bca_zram_wb_name(v));
-	out_set_str(o, ln, COL_DIO, bca_zram_wb_name(v));
+	if (v != BCA_ZRAM_WB_NONE)
+		out_set_str(o, ln, COL_DIO, bca_dio_verdict_name(zram_verdict(v)));
 	if (reason != BCA_REASON_NONE)
 		out_set_str(o, ln, COL_DIO_REASON, bca_dio_reason_name(reason));
 	out_set_str(o, ln, COL_ZRAM_BACKING, bca_blkdev_get_zram_backing_dev(d));
