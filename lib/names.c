@@ -143,7 +143,7 @@ BCA_EXPORT const char *bca_dio_plan_status_name(enum bca_dio_plan_status s)
 		[BCA_DIO_PLAN_NO_INLINECRYPT] = "no-inlinecrypt",
 		[BCA_DIO_PLAN_FS_UNSUPPORTED] = "fs-no-inline-crypt",
 		[BCA_DIO_PLAN_MODE_NO_INLINE] = "mode-no-inline",
-		[BCA_DIO_PLAN_DEVICE_NO_CONFIG] = "device-no-config",
+		[BCA_DIO_PLAN_DEVICE_NO_CONFIG] = "device-no-crypto",
 		[BCA_DIO_PLAN_FALLBACK_UNKNOWN] = "fallback-unknown",
 	};
 

@@ -205,6 +205,18 @@ $TMP/plain"
 			'[["no","not-regular",1],[$v,(if $v == "yes" then null else "unknown" end),2]] | sort')"
 }
 
+@test "-R --summary counts the entries it could not read as DIO unknown, REASON error, exit 64" {
+	mkdir -p "$TMP/e/sub"
+	printf x > "$TMP/e/sub/f"
+	ln -s .. "$TMP/e/sub/up"
+	run --separate-stderr "$BLKCRYPT_QUERY" file -R -s -J --follow "$TMP/e"
+	[ "$status" -eq 64 ]
+	assert_eq "$stderr" "blkcrypt-query: $TMP/e/sub/up: Too many levels of symbolic links"
+	# a verdict is always one of file's: the error row is unknown, and says why
+	assert_eq "$(jq -c '[.summary[] | select(.reason == "error") | [.dio, .count]]' <<<"$output")" '[["unknown",1]]'
+	assert_eq "$(jq -c '[.summary[].dio] - ["yes", "no", "buffered", "unknown"]' <<<"$output")" '[]'
+}
+
 @test "-R does not follow symlinks unless asked, and stops symlink cycles" {
 	mkdir -p "$TMP/t/sub"
 	printf x > "$TMP/t/sub/f"

@@ -201,8 +201,9 @@ static int probe(struct scan *sc, const char *path, const struct bca_file *f,
 		return rc;
 	}
 	if (ln) {
-		out_set_str(sc->o, ln, COL_PROBE, strict == BCA_PROBE_STRICT_REFUSED ?
-			    "buffered (strict O_DIRECT refused)" : bca_dio_verdict_name(measured));
+		/* a refusal proves buffered; STRICT says it was refused */
+		out_set_str(sc->o, ln, COL_PROBE, bca_dio_verdict_name(strict == BCA_PROBE_STRICT_REFUSED ?
+								       BCA_DIO_BUFFERED : measured));
 		out_set_u64(sc->o, ln, COL_CACHED, cached);
 		if (sc->strict)
 			out_set_str(sc->o, ln, COL_STRICT, bca_probe_strict_name(strict));
@@ -282,7 +283,9 @@ static int print_summary(const struct scan *sc, const struct out *fmt)
 	if (rc == 0 && sc->errors) {
 		struct libscols_line *ln = out_new_line(&o);
 
-		out_set_str(&o, ln, SUM_DIO, "error");
+		/* a verdict is always one of file's; the reason says why none */
+		out_set_str(&o, ln, SUM_DIO, bca_dio_verdict_name(BCA_DIO_UNKNOWN));
+		out_set_str(&o, ln, SUM_REASON, "error");
 		out_set_u64(&o, ln, SUM_COUNT, sc->errors);
 	}
 	if (rc == 0)

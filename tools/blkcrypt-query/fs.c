@@ -36,7 +36,7 @@ static const struct col_info infos[] = {
 	[COL_CRYPTO] = { "CRYPTO", 8, 0, COL_STR, "who would encrypt: inline-hw, inline-fallback, fs-layer, none (no fscrypt)" },
 	[COL_FLAGS] = { "FLAGS", 8, 0, COL_STR, "policy flags the policy needs" },
 	[COL_DUSIZE] = { "DU-SIZE", 5, SCOLS_FL_RIGHT, COL_NUM, "data unit size of the policy" },
-	[COL_REASON] = { "REASON", 10, 0, COL_STR, "why not: no-encrypt-feature, no-inlinecrypt, fs-no-inline-crypt, mode-no-inline, device-no-config (no hardware for it, no blk-crypto-fallback), fallback-unknown, unknown (fscrypt support unknown)" },
+	[COL_REASON] = { "REASON", 10, 0, COL_STR, "why not: no-encrypt-feature, no-inlinecrypt, fs-no-inline-crypt, mode-no-inline, device-no-crypto (no hardware for it, no blk-crypto-fallback), fallback-unknown, unknown (fscrypt support unknown)" },
 };
 
 static const int default_cols[] = {
