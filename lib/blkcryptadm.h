@@ -329,6 +329,21 @@ int bca_blkdev_query(struct bca_ctx *ctx, const char *spec, struct bca_blkdev **
 int bca_blkdev_query_devno(struct bca_ctx *ctx, dev_t devno, struct bca_blkdev **out);
 void bca_blkdev_free(struct bca_blkdev *d);
 
+/* One device, for bca_blkdev_foreach_top(): its kernel name, valid during the call. */
+typedef int (*bca_blkdev_fn)(const char *name, void *data);
+
+/*
+ * Calls fn for every block device at the top of a stack (below the
+ * context's sysroot), in version order of their names, as lsblk -s lists
+ * them: every device that no other one uses up (a dm device's slaves, a
+ * partition's disk, a zram device's backing device are below others; the
+ * disk under a loop device's backing file is not), leaving out empty ones
+ * (size 0: unbound loop devices, zram without a disksize).  Returns 0, the
+ * first non-zero value fn returned, or a negative error when
+ * /sys/class/block cannot be read.
+ */
+int bca_blkdev_foreach_top(struct bca_ctx *ctx, bca_blkdev_fn fn, void *data);
+
 const char *bca_blkdev_get_name(const struct bca_blkdev *d);
 dev_t bca_blkdev_get_devno(const struct bca_blkdev *d);
 enum bca_blkdev_kind bca_blkdev_get_kind(const struct bca_blkdev *d);

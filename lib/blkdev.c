@@ -780,3 +780,108 @@ BCA_EXPORT enum bca_zram_wb bca_blkdev_zram_writeback(struct bca_ctx *ctx,
 		*reason = r;
 	return v > 0 ? BCA_ZRAM_WB_YES : v == 0 ? BCA_ZRAM_WB_BUFFERED : BCA_ZRAM_WB_UNKNOWN;
 }
+
+static int cmp_version(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in /sys/class/block below the sysroot, in version order (sda2 before sda10). */
+static int class_block_names(struct bca_ctx *ctx, char ***names, size_t *n)
+{
+	DIR *dir = bca_sys_opendir(ctx, "/sys/class/block");
+	size_t cap = 0;
+	struct dirent *de;
+	char **grown;
+	int rc = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			grown = realloc(*names, cap * sizeof(**names));
+			if (!grown) {
+				rc = -ENOMEM;
+				break;
+			}
+			*names = grown;
+		}
+		(*names)[*n] = strdup(de->d_name);
+		if (!(*names)[*n]) {
+			rc = -ENOMEM;
+			break;
+		}
+		(*n)++;
+	}
+	closedir(dir);
+	if (rc == 0)
+		qsort(*names, *n, sizeof(**names), cmp_version);
+	return rc;
+}
+
+/*
+ * Which devices another one uses up: a dm table's slaves, a partition's
+ * disk, a zram device's backing device.  A loop device's backing file's
+ * device is not: that disk holds a filesystem with other files, so it is
+ * a stack of its own, as lsblk lists it.
+ */
+static bool is_held(dev_t devno, struct bca_blkdev *const *devs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!devs[i] || devs[i]->kind == BCA_BLKDEV_LOOP)
+			continue;
+		for (size_t j = 0; j < devs[i]->nlower; j++)
+			if (devs[i]->lower[j] == devno)
+				return true;
+	}
+	return false;
+}
+
+BCA_EXPORT int bca_blkdev_foreach_top(struct bca_ctx *ctx, bca_blkdev_fn fn, void *data)
+{
+	struct bca_blkdev **devs = NULL;
+	char **names = NULL, rel[NAME_MAX + 8];
+	bool called = false;
+	uint64_t size;
+	size_t n = 0;
+	int rc;
+
+	if (!ctx || !fn)
+		return -EINVAL;
+	rc = class_block_names(ctx, &names, &n);
+	if (rc == 0 && n && !(devs = calloc(n, sizeof(*devs))))
+		rc = -ENOMEM;
+	/* a device that vanished meanwhile, or cannot be read, is skipped */
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (bca_blkdev_query(ctx, names[i], &devs[i]) < 0)
+			devs[i] = NULL;
+	/*
+	 * A cycle of slaves (a damaged recording; real sysfs cannot) leaves no
+	 * top: then every device is one, rather than none said at all.
+	 */
+	for (int pass = 0; rc == 0 && pass < 2 && !called; pass++) {
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			if (!devs[i] || (!pass && is_held(bca_blkdev_get_devno(devs[i]), devs, n)))
+				continue;
+			/* unbound loop devices, zram without a disksize: nothing there */
+			snprintf(rel, sizeof(rel), "%s/size", names[i]);
+			if (bca_sys_read_u64_at(ctx, "/sys/class/block", rel, 10, &size) == 0 && !size)
+				continue;
+			called = true;
+			rc = fn(devs[i]->name, data);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (devs)
+			bca_blkdev_free(devs[i]);
+		free(names[i]);
+	}
+	free(devs);
+	free(names);
+	return rc;
+}

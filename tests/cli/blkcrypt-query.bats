@@ -317,6 +317,30 @@ sysroot() {
 	"$FIXTURES/mksysroot" "$1" "$SYSROOT"
 }
 
+@test "device with no argument lists the top of every stack, as lsblk -s, without empty devices" {
+	sysroot stack
+	run --separate-stderr "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME
+	[ "$status" -eq 0 ]
+	# the partition and sda are dm slaves; nvme0n1 is the partition's disk
+	assert_eq "$(jq -c '[.devices[].name]' <<<"$output")" '["dm-0","dm-1","dm-2","dm-3","dm-4"]'
+	assert_eq "$(jq -c '[.devices[] | .. | objects | .name] | unique' <<<"$output")" \
+		'["dm-0","dm-1","dm-2","dm-3","dm-4","nvme0n1","nvme0n1p1","sda"]'
+	rm -rf "$SYSROOT"
+	sysroot inlinecrypt
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -r -n -o NAME
+	# a disk with a partition shows under it; the loop device's own stack beside it
+	assert_eq "$output" "loop0
+nvme0n1p1
+nvme0n1"
+	rm -rf "$SYSROOT"
+	sysroot zram
+	# a zram backing device is used up; zram5 emptied (size 0) is left out
+	printf '0\n' >"$SYSROOT/sys/devices/virtual/block/zram5/size"
+	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME
+	[ "$status" -eq 0 ]
+	assert_eq "$(jq -c '[.devices[].name]' <<<"$output")" '["zram0","zram1","zram2","zram3","zram4"]'
+}
+
 @test "device: zram follows its backing device; a loop below with loop/dio 0 makes its writeback buffered" {
 	sysroot zram
 	run "$BLKCRYPT_QUERY" device --sysroot "$SYSROOT" -J -o NAME,KIND,DIO,DIO-REASON,ZRAM-WB,ZRAM-BACKING,WB-LIMIT,BD-COUNT,BD-WRITES,LOOP-DIO zram0

@@ -368,14 +368,26 @@ static int report_device(struct bca_ctx *ctx, struct out *o, const char *arg, vo
 	return rc;
 }
 
+static int add_device(const char *name, void *data)
+{
+	return cli_args_add(data, name);
+}
+
+static int gather_devices(struct bca_ctx *ctx, struct cli_args *a)
+{
+	return bca_blkdev_foreach_top(ctx, add_device, a);
+}
+
 static void device_help(void)
 {
-	printf("Usage:\n %s device [options] DEVICE|PATH...\n\n", cli_prog);
+	printf("Usage:\n %s device [options] [DEVICE|PATH...]\n\n", cli_prog);
 	fputs("Show the inline-crypto capabilities of a block device and of every device\n"
 	      "below it (partition's disk, device-mapper slaves, a loop device's backing\n"
 	      "file's device, a zram device's backing device), and whether each layer's\n"
 	      "I/O bypasses the page cache (DIO).  DEVICE is a device node, a kernel name\n"
-	      "(dm-0) or MAJ:MIN; any other PATH means its filesystem's device.\n\n"
+	      "(dm-0) or MAJ:MIN; any other PATH means its filesystem's device.  With none,\n"
+	      "every device at the top of a stack, as lsblk -s lists them (empty loop and\n"
+	      "zram devices left out).\n\n"
 	      "Options:\n"
 	      "     --require-dio      exit 3 when a loop or zram layer would not get real\n"
 	      "                        direct I/O (or it is unknown)\n"
@@ -400,6 +412,7 @@ int cmd_device(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct device_state st = { 0 };
+	struct cli_args devices = { 0 };
 	const char *sysroot = NULL;
 	struct out o;
 	int c, rc;
@@ -423,9 +436,10 @@ int cmd_device(int argc, char **argv)
 			cli_usage_error("device: bad usage");
 		}
 	}
-	if (optind >= argc)
-		cli_usage_error("device: no device given");
-
-	rc = cli_each(&o, sysroot, argv + optind, argc - optind, report_device, &st);
+	if (optind < argc)
+		rc = cli_each(&o, sysroot, argv + optind, argc - optind, report_device, &st);
+	else
+		rc = cli_each_gathered(&o, sysroot, gather_devices, &devices, "/sys/class/block",
+				       report_device, &st);
 	return rc == EXIT_OK && st.require_dio && st.not_dio ? EXIT_NOT_DIO : rc;
 }

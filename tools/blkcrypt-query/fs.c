@@ -190,32 +190,19 @@ static const char *const pseudo_fstypes[] = {
 	"proc", "pstore", "rpc_pipefs", "securityfs", "selinuxfs", "sysfs", "tracefs",
 };
 
-struct mount_list {
-	char **paths;
-	size_t n, cap;
-	bool all;
-};
-
-static int collect_mount(const char *mountpoint, const char *fstype, void *data)
+static int add_mount(const char *mountpoint, const char *fstype, void *data)
 {
-	struct mount_list *l = data;
-	char **grown;
+	struct cli_args *a = data;
 
-	for (size_t i = 0; !l->all && i < sizeof(pseudo_fstypes) / sizeof(pseudo_fstypes[0]); i++)
+	for (size_t i = 0; !a->all && i < sizeof(pseudo_fstypes) / sizeof(pseudo_fstypes[0]); i++)
 		if (!strcmp(fstype, pseudo_fstypes[i]))
 			return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 32;
-		grown = realloc(l->paths, l->cap * sizeof(*l->paths));
-		if (!grown)
-			return -ENOMEM;
-		l->paths = grown;
-	}
-	l->paths[l->n] = strdup(mountpoint);
-	if (!l->paths[l->n])
-		return -ENOMEM;
-	l->n++;
-	return 0;
+	return cli_args_add(a, mountpoint);
+}
+
+static int gather_mounts(struct bca_ctx *ctx, struct cli_args *a)
+{
+	return bca_mount_foreach(ctx, add_mount, a);
 }
 
 static void fs_help(void)
@@ -244,10 +231,9 @@ int cmd_fs(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct mount_list l = { 0 };
-	struct bca_ctx *ctx;
+	struct cli_args mounts = { 0 };
 	struct out o;
-	int c, rc;
+	int c;
 
 	out_init(&o, infos, sizeof(infos) / sizeof(infos[0]), "filesystems",
 		 default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
@@ -256,7 +242,7 @@ int cmd_fs(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'a':
-			l.all = true;
+			mounts.all = true;
 			break;
 		case 'h':
 			fs_help();
@@ -267,20 +253,6 @@ int cmd_fs(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_each(&o, NULL, argv + optind, argc - optind, report_fs, NULL);
-
-	rc = bca_new(&ctx);
-	if (rc == 0) {
-		rc = bca_mount_foreach(ctx, collect_mount, &l);
-		bca_unref(ctx);
-	}
-	if (rc < 0) {
-		cli_path_error("/proc/self/mountinfo", rc);
-		rc = EXIT_FAILURE;
-	} else {
-		rc = cli_each(&o, NULL, l.paths, (int)l.n, report_fs, NULL);
-	}
-	for (size_t i = 0; i < l.n; i++)
-		free(l.paths[i]);
-	free(l.paths);
-	return rc;
+	return cli_each_gathered(&o, NULL, gather_mounts, &mounts, "/proc/self/mountinfo",
+				 report_fs, NULL);
 }
