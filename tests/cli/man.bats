@@ -41,3 +41,38 @@ lint() {
 	run "${MANDOC:-mandoc}" -T lint -W warning "$BATS_TEST_TMPDIR/bad.1"
 	[ -n "$output" ]
 }
+
+@test "every command of every page's EXAMPLES is run by a test, which compares what it prints" {
+	local page cmd missing=()
+	for page in "$BCA_SRCDIR"/man/*.[0-9]; do
+		while IFS= read -r cmd; do
+			# the test quotes the command as the page spells it
+			grep -rqF -- "$cmd" "$BCA_SRCDIR/tests/cli" "$BCA_SRCDIR/tests/root" "$BCA_SRCDIR/tests/vm" ||
+				missing+=("$(basename "$page"): $cmd")
+		done < <("$BCA_SRCDIR/tests/helpers/man-example" "$page" --commands)
+	done
+	[ ${#missing[@]} -eq 0 ] || { printf '%s\n' "${missing[@]}"; return 1; }
+	# and the helper finds them: one page's known command, its shown output
+	assert_eq "$("$BCA_SRCDIR/tests/helpers/man-example" "$BCA_SRCDIR/man/dmcrypt-inline.8" \
+		"dmcrypt-inline status -o NAME,TARGET,CRYPTO-BY fast")" "NAME TARGET      CRYPTO-BY
+fast inlinecrypt inline-fallback"
+}
+
+@test "libblkcryptadm(3) EXAMPLES: the program builds against the library and prints blkcrypt-query's verdict" {
+	local dir
+	dir=$(mktemp -d)
+	"$BCA_SRCDIR/tests/helpers/man-example" "$BCA_SRCDIR/man/libblkcryptadm.3" --block 1 >"$dir/example.c"
+	grep -q 'bca_file_query' "$dir/example.c"
+	${CC:-cc} -Wall -Werror -o "$dir/example" "$dir/example.c" -I"$BCA_SRCDIR/lib" \
+		-L"$BCA_BUILDDIR/.libs" -lblkcryptadm
+	printf x >"$dir/file"
+	mkfifo "$dir/fifo"
+	for f in "$dir/file" "$dir/fifo" "$dir"; do
+		assert_eq "$(LD_LIBRARY_PATH=$BCA_BUILDDIR/.libs "$dir/example" "$f")" \
+			"$("$BLKCRYPT_QUERY" file -r -n -o DIO "$f")"
+	done
+	run env LD_LIBRARY_PATH="$BCA_BUILDDIR/.libs" "$dir/example" "$dir/missing"
+	[ "$status" -eq 1 ]
+	assert_eq "$output" "$dir/missing: No such file or directory"
+	rm -rf "$dir"
+}

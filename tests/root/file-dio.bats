@@ -320,23 +320,52 @@ query() {
 	assert_eq "$output" "buffered buffered"
 }
 
-# man_example FIRST_LINE: the lines of blkcrypt-query(8)'s EXAMPLES block
-# that follow FIRST_LINE (a command), up to .EE, roff escapes undone
-man_example() {
-	awk -v first="$1" '
-		$0 == first { on = 1; next }
-		on && /^\.EE/ { exit }
-		on { gsub(/\\-/, "-"); print }' "$BCA_SRCDIR/man/blkcrypt-query.8"
+@test "blkcrypt-query(8) EXAMPLES run as the page shows them" {
+	# the page's /srv/db is the encrypted directory (no inlinecrypt here),
+	# its /data a tree of 3 plain files and 2 encrypted ones
+	local page=$BCA_SRCDIR/man/blkcrypt-query.8 ex=$BCA_SRCDIR/tests/helpers/man-example
+	local data=$WORK/mnt/data
+	mkdir -p "$data/e"
+	"$FSCRYPT" set_policy "$KEYID" "$data/e"
+	for f in p1 p2 p3 e/f1 e/f2; do printf x >"$data/$f"; done
+	cp "$WORK/mnt/enc/file" "$WORK/mnt/enc/data.ibd"
+	export PATH="$(dirname "$BLKCRYPT_QUERY"):$PATH"
+	local subst="s|/srv/db|$WORK/mnt/enc|g; s|-s /data\$|-s $data|; s| 9120\$| 3|; s| 311\$| 2|"
+	"$ex" "$page" --check 'blkcrypt-query file /srv/db/data.ibd' "$subst"
+	"$ex" "$page" --check "blkcrypt-query file -J -o PATH,DIO /srv/db/data.ibd | jq -r '.files[0].dio'" "$subst"
+	"$ex" "$page" --check 'blkcrypt-query file -R -s /data' "$subst"
+	# the provisioning script refuses the encrypted tree, takes a plain one
+	"$ex" "$page" --block 3 | sed "s|/srv/db|$WORK/mnt/enc|g" >"$WORK/provision.sh"
+	run --separate-stderr bash "$WORK/provision.sh"
+	[ "$status" -eq 1 ]
+	assert_eq "$stderr" "$WORK/mnt/enc: direct I/O would be buffered; mount with inlinecrypt"
+	"$ex" "$page" --block 3 | sed "s|/srv/db|$data/plain|g" >"$WORK/provision.sh"
+	mkdir "$data/plain"
+	printf x >"$data/plain/f"
+	run --separate-stderr bash "$WORK/provision.sh"
+	[ "$status" -eq 0 ]
+	rm -rf "$data" "$WORK/mnt/enc/data.ibd" "$WORK/provision.sh"
 }
 
-@test "blkcrypt-query(8) EXAMPLES: the buffered database file prints as the man page shows it" {
-	# the man page's file stands for an encrypted file without inlinecrypt
-	local want got
-	want=$(man_example '$ blkcrypt-query file /srv/db/data.ibd' | tr -s ' ')
-	[ -n "$want" ]
-	got=$("$BLKCRYPT_QUERY" file "$WORK/mnt/enc/file" | sed "s|$WORK/mnt/enc/file|/srv/db/data.ibd|" | tr -s ' ')
-	assert_eq "$got" "$want"
-	want=$(man_example "\$ blkcrypt-query file -J -o PATH,DIO /srv/db/data.ibd | jq -r '.files[0].dio'")
-	got=$("$BLKCRYPT_QUERY" file -J -o PATH,DIO "$WORK/mnt/enc/file" | jq -r '.files[0].dio')
-	assert_eq "$got" "$want"
+@test "JSON with every column validates against the schema: encrypted with key present and absent, --probe, fs" {
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || skip "no python3-jsonschema"
+	local v=$BCA_SRCDIR/tests/helpers/json-validate cols name
+	cols=$("$BLKCRYPT_QUERY" file -o help | tail -n +2 | awk '{ print $1 }' | paste -sd,)
+	"$BLKCRYPT_QUERY" file -J -o "$cols" --probe "$WORK/mnt/enc/file" "$WORK/mnt/enc" "$WORK/mnt/plain" >"$WORK/out.json"
+	"$v" blkcrypt-query-file "$WORK/out.json"
+	assert_eq "$(jq -c '[.files[] | [.encryption, .key, .dio, .probe]]' "$WORK/out.json")" \
+		'[["v2","present","buffered","buffered"],["v2","present","no","buffered"],["none",null,"yes","yes"]]'
+	"$BLKCRYPT_QUERY" file -R -J -o "$cols" "$WORK/mnt" | "$v" blkcrypt-query-file
+	"$BLKCRYPT_QUERY" file -R -s -J "$WORK/mnt" | "$v" blkcrypt-query-file
+	"$BLKCRYPT_QUERY" fs -J -o "$("$BLKCRYPT_QUERY" fs -o help | tail -n +2 | awk '{ print $1 }' | paste -sd,)" \
+		"$WORK/mnt" | "$v" blkcrypt-query-fs
+	# without the key: names encrypted, KEY absent
+	umount "$WORK/mnt"
+	mount -o loop "$WORK/img" "$WORK/mnt"
+	name=$(ls "$WORK/mnt/enc")
+	"$BLKCRYPT_QUERY" file -J -o "$cols" "$WORK/mnt/enc/$name" >"$WORK/out.json"
+	"$FSCRYPT" add_key "$WORK/mnt" < "$WORK/key" >/dev/null
+	"$v" blkcrypt-query-file "$WORK/out.json"
+	assert_eq "$(jq -c '[.files[] | [.key, .dio, .reason]]' "$WORK/out.json")" '[["absent","no","key-absent"]]'
+	rm -f "$WORK/out.json"
 }

@@ -46,6 +46,11 @@ round_trip() {
 	[ ! -e "$q/crypto" ]	# the target uses the profile, it does not pass it up
 	run "$DMCI" status -n -r -o CRYPTO-BY,SECTOR-SIZE bca-t
 	[ "$output" = "$by $ss" ] || { echo "status: $output, want $by $ss"; return 1; }
+	# every column, against the schema (strict JSON)
+	if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+		"$DMCI" status -J -o "$("$DMCI" status -o help | tail -n +2 | awk '{ print $1 }' | paste -sd,)" bca-t |
+			"$BCA_SRCDIR/tests/helpers/json-validate" dmcrypt-inline-status
+	fi
 
 	pattern_file "$BATS_TEST_TMPDIR/plain" 2
 	dd if="$BATS_TEST_TMPDIR/plain" of=/dev/mapper/bca-t bs=1M oflag=direct status=none
@@ -318,5 +323,43 @@ EOF
 	run --separate-stderr "$DMCI" create bca-t "$DISK" --target inlinecrypt --key-file <(head -c 32 "$KEY")
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"wrong key size: too short, --key-size 512 needs exactly 64 bytes" ]]
+	assert_clean
+}
+
+@test "dmcrypt-inline(8) EXAMPLES run as the page shows them" {
+	command -v cryptsetup >/dev/null || skip "no cryptsetup"
+	local page=$BCA_SRCDIR/man/dmcrypt-inline.8 ex=$BCA_SRCDIR/tests/helpers/man-example
+	local name=${DISK#/dev/} cmd subst pass=$BATS_TEST_TMPDIR/pass
+	export PATH="$(dirname "$DMCI"):$PATH"
+	vm_on_teardown "dmsetup remove --noudevsync vol 2>/dev/null || true"
+	vm_on_teardown "dmsetup remove --noudevsync fast 2>/dev/null || true"
+	vm_on_teardown "dmsetup remove --noudevsync db 2>/dev/null || true"
+	# the page's disks are the guest's; keygen stands for any key source
+	subst="s|/root/vol.key|$BATS_TEST_TMPDIR/vol.key|; s|/dev/nvme0n1p2|$DISK|; s|/dev/sdb|$DISK|;
+		s|^keygen|head -c 64 /dev/urandom|"
+	for cmd in 'head -c 64 /dev/urandom > /root/vol.key' \
+		'dmcrypt-inline create vol /dev/nvme0n1p2 --inline --key-file /root/vol.key' \
+		'dmcrypt-inline status vol' \
+		'dmcrypt-inline remove vol' \
+		'keygen | dmcrypt-inline create fast /dev/sdb --target inlinecrypt --key-file - --sector-size 4096 --iv-large-sectors' \
+		'dmcrypt-inline status -o NAME,TARGET,CRYPTO-BY fast'; do
+		"$ex" "$page" --check "$cmd" "$subst"
+	done
+	"$DMCI" remove fast
+	assert_clean
+	# LUKS2: cryptsetup without its questions (PBKDF2, TCG is slow), the
+	# passphrase on standard input instead of the terminal
+	printf 'example passphrase' >"$pass"
+	subst="s|cryptsetup luksFormat|cryptsetup luksFormat --batch-mode --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file $pass|;
+		s|--target inlinecrypt\$|--target inlinecrypt < <(cat $pass; echo)|;
+		s|/dev/nvme0n1p4|$DISK|; s|nvme0n1p4 *part|$name disk|"
+	for cmd in 'cryptsetup luksFormat --type luks2 /dev/nvme0n1p4' \
+		'dmcrypt-inline open /dev/nvme0n1p4 db --target inlinecrypt' \
+		'lsblk -o NAME,TYPE /dev/nvme0n1p4' \
+		'dmcrypt-inline refresh db --allow-discards'; do
+		"$ex" "$page" --check "$cmd" "$subst"
+	done
+	[[ "$(dmsetup table db)" == *" inlinecrypt "*" allow_discards"* ]]
+	"$DMCI" remove db
 	assert_clean
 }

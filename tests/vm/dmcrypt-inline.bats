@@ -82,6 +82,32 @@ fault_injection_built() {
 	assert_clean
 }
 
+@test "status, list and device -J with every column validate against the schema" {
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || skip "no python3-jsonschema"
+	local v=$BCA_SRCDIR/tests/helpers/json-validate cols BQ
+	BQ=$(vm_tool blkcrypt-query)
+	"$DMCI" create bca-t "$DISK" --inline --sector-size 4096 --key-file "$KEY"
+	cols=$("$DMCI" status -o help | tail -n +2 | awk '{ print $1 }' | paste -sd,)
+	run --separate-stderr "$DMCI" status -J -o "$cols" bca-t
+	[ "$status" -eq 0 ]
+	"$v" dmcrypt-inline-status <<<"$output"
+	[ "$(jq -c '.devices[0] | [.target, .key]' <<<"$output")" = \
+		'["crypt","keyring:logon:dmcrypt-inline:bca-t"]' ]
+	cols=$("$DMCI" list -o help | tail -n +2 | awk '{ print $1 }' | paste -sd,)
+	run --separate-stderr "$DMCI" list -a -J -o "$cols"
+	[ "$status" -eq 0 ]
+	"$v" dmcrypt-inline-list <<<"$output"
+	cols=$("$BQ" device -o help | tail -n +2 | awk '{ print $1 }' | paste -sd,)
+	run --separate-stderr "$BQ" device -J -o "$cols" /dev/mapper/bca-t
+	[ "$status" -eq 0 ]
+	"$v" blkcrypt-query-device <<<"$output"
+	run --separate-stderr "$BQ" device -J -l -o "$cols"
+	[ "$status" -eq 0 ]
+	"$v" blkcrypt-query-device <<<"$output"
+	"$DMCI" remove bca-t
+	assert_clean
+}
+
 @test "every flag set: create, write, read back, table as asked, remove" {
 	local flags want dev
 	dev=$(printf '%d:%d' "0x$(stat -c %t "$DISK")" "0x$(stat -c %T "$DISK")")

@@ -108,3 +108,26 @@ assert_eq_vm() {
 	[[ "$output" == *"Contents encryption mode: Adiantum"* ]]
 	[[ "$output" == *"Inline encryption: blk-crypto-fallback"* ]]
 }
+
+@test "fscryptctl-dio(8) EXAMPLES run as the page shows them" {
+	local page=$BCA_SRCDIR/man/fscryptctl-dio.8 ex=$BCA_SRCDIR/tests/helpers/man-example
+	local name=${DISK#/dev/} cmd
+	# the page's /dev/sdb1 and /mnt are the guest's disk and a scratch mount
+	local subst="s|/dev/sdb1|$DISK|g; s|sdb1|$name|g; s|/mnt|$MNT|g"
+	mkdir -p "$MNT"
+	vm_on_teardown "umount $MNT 2>/dev/null || true"
+	export MAN_EXAMPLE_STATE=$BATS_TEST_TMPDIR/state PATH="$(dirname "$FSCRYPTCTL_DIO"):$PATH"
+	cd "$BATS_TEST_TMPDIR"
+	for cmd in 'mount -o inlinecrypt /dev/sdb1 /mnt' \
+		'head -c 64 /dev/urandom > key' \
+		'id=$(fscryptctl-dio add_key --key-file key /mnt)' \
+		'mkdir /mnt/dir' \
+		'fscryptctl-dio set_policy --for-dio "$id" /mnt/dir'; do
+		"$ex" "$page" --check "$cmd" "$subst"
+	done
+	head -c 1M /dev/urandom >"$MNT/dir/file"
+	"$ex" "$page" --check 'fscryptctl-dio check_dio /mnt/dir/file' "$subst"
+	run "$FSCRYPTCTL_DIO" check_dio "$MNT/dir/file"
+	[ "$status" -eq 0 ]
+	"$FSCRYPTCTL_DIO" remove_key --all-users "$(bash -c '. "$1"; echo "$id"' - "$MAN_EXAMPLE_STATE")" "$MNT" >/dev/null
+}
