@@ -556,3 +556,24 @@ newdir() {
 	run vg nope
 	[ "$status" -eq 1 ]
 }
+
+@test "bash completion offers the key identifiers of the encrypted directories here, then paths" {
+	mkdir -p "$MNT/comp/one" "$MNT/comp/plain"
+	"$FSCRYPT" set_policy "$KEYID" "$MNT/comp/one"
+	local got
+	got=$(cd "$MNT/comp" && PATH=$BCA_BUILDDIR:$PATH bash -c '
+		source "$1/bash-completion/blkcryptadm"
+		for words in "remove_key " "key_status --all-users " "set_policy --for-dio " "remove_key '"$KEYID"' o"; do
+			read -r -a COMP_WORDS <<<"fscryptctl-dio $words"
+			[[ $words == *" " ]] && COMP_WORDS+=("")
+			COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+			COMPREPLY=()
+			_bca_complete fscryptctl-dio
+			echo "${COMPREPLY[*]}"
+		done' - "$BCA_SRCDIR")
+	assert_eq "$got" "$KEYID
+$KEYID
+$KEYID
+one"
+	rm -rf "$MNT/comp"
+}
