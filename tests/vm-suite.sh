@@ -39,11 +39,20 @@
 # any kernel report a failure (vm-run --kernel-reports), and the rest on the
 # plain variants, where a tool costs the guest a third of the time; "all"
 # runs every file on the debug variants; 0 (the default) none.
+# BCA_VM_DEBUG_BUILDDIR: a build tree whose tools and helpers the debug
+# variants run instead of BCA_BUILDDIR's, e.g. the plain build beside a
+# sanitizer one (its check programs built: make check-root builds them).
 set -euo pipefail
 
 src=${BCA_SRCDIR:?run through make check}
 build=${BCA_BUILDDIR:?run through make check}
 bail() { echo "Bail out! $*"; exit 1; }
+dbuild=${BCA_VM_DEBUG_BUILDDIR:-}
+if [ -n "$dbuild" ]; then
+	[ -x "$dbuild/.libs/blkcrypt-query" ] && [ -x "$dbuild/tests/helpers/pagecache" ] ||
+		bail "BCA_VM_DEBUG_BUILDDIR=$dbuild: no built tools and check helpers there"
+	case $dbuild in "$src"/*) dbuild="" ;; esac	# shared with the source tree
+fi
 
 command -v bats >/dev/null || bail "bats not found (apt-get install bats)"
 command -v qemu-system-x86_64 >/dev/null ||
@@ -131,7 +140,8 @@ skip_lines() {
 { BCA_TRUTH_DIR="$build/tests/truth" BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-600}" \
 	"$src/kernel/scripts/vm-tests" --timing-file "$times" "${run_opts[@]}" \
 	--timeout "${BCA_VM_TIMEOUT:-$timeout}" \
-	--disk fs:1G --disk dm:256M --share "$build" --share "$src" -- "${args[@]}" ||
+	--disk fs:1G --disk dm:256M --share "$build" --share "$src" ${dbuild:+--share "$dbuild"} \
+	-- "${args[@]}" ||
 	echo "$?" >"$times.rc"; } |
 	awk -v skips="$(skip_lines)" '
 		/^1\.\.[0-9]+$/ { next }	# the plan: counted again below

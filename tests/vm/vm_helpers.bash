@@ -6,6 +6,15 @@
 # Everything a test sets up is registered with vm_on_teardown and undone in
 # reverse order by vm_teardown, whether the test passed or not.
 
+# BCA_VM_DEBUG_BUILDDIR: the build tree whose tools the KASAN and lockdep
+# guests run (vm-suite.sh).  Those guests test our kernel code; the
+# sanitized tools are tested on every other guest and on the host, and
+# ASan's shadow memory under KASAN and TCG makes each run of a tool cost
+# the guest more than a second.
+if [[ ${BCA_VM_KERNEL_NAME:-} == *-debug && -n ${BCA_VM_DEBUG_BUILDDIR:-} ]]; then
+	BCA_BUILDDIR=$BCA_VM_DEBUG_BUILDDIR
+fi
+
 # Never touch real disks: outside the guest every test is skipped.
 vm_setup() {
 	[[ "${BCA_VM:-}" == 1 ]] || skip "runs only inside the VM (kernel/scripts/vm-run)"
