@@ -74,6 +74,7 @@ enum bca_error {
 	BCA_ERR_KEY_UNREACHABLE, /* a key only in a keyring the kernel's lookup does not search */
 	BCA_ERR_NOT_REGULAR,	/* a FIFO, device, ... where a kernel file was expected */
 	BCA_ERR_NOT_LUKS,	/* no LUKS header libcryptsetup can read */
+	BCA_ERR_MOUNT_UNSEEN,	/* the path's mount is not in this process's mount table */
 	BCA_ERR_LAST
 };
 

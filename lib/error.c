@@ -15,6 +15,9 @@ static const char *const bca_errors[] = {
 		"(the kernel looks keys up from the session keyring: keyctl link @u @s)",
 	[BCA_ERR_NOT_LUKS - BCA_ERR_BASE] = "not a LUKS device (no header libcryptsetup can read)",
 	[BCA_ERR_NOT_REGULAR - BCA_ERR_BASE] = "not a regular file where a kernel interface file was expected",
+	[BCA_ERR_MOUNT_UNSEEN - BCA_ERR_BASE] =
+		"the mount holding it is not in this process's mount table "
+		"(a path outside the process's root, as a chroot's own root)",
 };
 
 BCA_EXPORT const char *bca_strerror(int err)

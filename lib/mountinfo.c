@@ -316,7 +316,7 @@ int bca_mount_of(struct bca_ctx *ctx, const struct bca_statx *st, pid_t pid,
 	}
 	m = find_dev(ctx->mounts, st->stx_dev_major, st->stx_dev_minor);
 	if (!m)
-		return -ENOENT;
+		return -BCA_ERR_MOUNT_UNSEEN;
 	bca_dbg(ctx, "mount %llu: not ours, superblock %u:%u mounted on %s",
 		(unsigned long long)st->stx_mnt_id, st->stx_dev_major, st->stx_dev_minor,
 		m->mountpoint);

@@ -63,7 +63,9 @@ fast inlinecrypt inline-fallback"
 	dir=$(mktemp -d)
 	"$BCA_SRCDIR/tests/helpers/man-example" "$BCA_SRCDIR/man/libblkcryptadm.3" --block 1 >"$dir/example.c"
 	grep -q 'bca_file_query' "$dir/example.c"
-	${CC:-cc} -Wall -Werror -o "$dir/example" "$dir/example.c" -I"$BCA_SRCDIR/lib" \
+	# BCA_CLIENT_FLAGS: the sanitizer runtime, in a sanitizer build
+	# shellcheck disable=SC2086
+	${CC:-cc} -Wall ${BCA_CLIENT_FLAGS:-} -o "$dir/example" "$dir/example.c" -I"$BCA_SRCDIR/lib" \
 		-L"$BCA_BUILDDIR/.libs" -lblkcryptadm
 	printf x >"$dir/file"
 	mkfifo "$dir/fifo"

@@ -10,7 +10,7 @@
 
 int main(void)
 {
-	plan(30);
+	plan(31);
 	is_str(bca_dio_verdict_name(BCA_DIO_YES), "yes", "verdict yes");
 	is_str(bca_dio_verdict_name(BCA_DIO_BUFFERED), "buffered", "verdict buffered");
 	is_str(bca_dio_verdict_name(99), "unknown", "out-of-range verdict is unknown");
@@ -31,6 +31,14 @@ int main(void)
 	is_str(bca_strerror(-ENOENT), "No such file or directory", "negative errno");
 	is_str(bca_strerror(-BCA_ERR_PARSE), "unexpected format in a kernel interface file", "library code");
 	ok(bca_strerror(-BCA_ERR_LAST) != NULL, "out-of-range code still has a string");
+	{
+		bool all = true;
+
+		/* a code added without its sentence would print "(null)" */
+		for (int e = BCA_ERR_BASE + 1; e < BCA_ERR_LAST; e++)
+			all = all && bca_strerror(-e) && *bca_strerror(-e);
+		ok(all, "every BCA_ERR_* code has a sentence");
+	}
 	is_str(bca_strerror(INT_MIN), "unknown error", "INT_MIN has a string, without overflow (UBSan)");
 	ok(bca_strerror(INT_MAX) != NULL, "INT_MAX has a string");
 	is_str(bca_source_name(BCA_SOURCE_KERNEL), "kernel", "source kernel");
