@@ -47,8 +47,8 @@ int main(void)
 	ok(!bca_opt_has(m->super_opts, "inlinecrypt", NULL), "inlinecrypt inside a quoted value is none");
 	ok(!bca_opt_has(m->super_opts, "c2\"", NULL), "nor is the part after a quoted comma");
 	st.stx_mnt_id = 999;
-	is_int(bca_mount_of(ctx, &st, 0, &m), -ENOENT, "unknown mount id");
-	is_int(bca_mount_of(ctx, &st, 0, &m), -ENOENT, "unknown mount id, again");
+	is_int(bca_mount_of(ctx, &st, 0, &m), -BCA_ERR_MOUNT_UNSEEN, "unknown mount id: not in the table");
+	is_int(bca_mount_of(ctx, &st, 0, &m), -BCA_ERR_MOUNT_UNSEEN, "unknown mount id, again");
 	is_int((int)ctx->mount_misses_n, 1, "one miss recorded for both lookups");
 	st.stx_mask = 0;
 	is_int(bca_mount_of(ctx, &st, 0, &m), -ENOENT, "no mount id from statx");
