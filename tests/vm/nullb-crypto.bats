@@ -218,7 +218,7 @@ impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 	[ "$(cat "$cfg/crypto_evictions")" -gt "$ev" ]
 }
 
-@test "bad declarations: EINVAL with a message, and the device stays unconfigured" {
+@test "bad declarations (a data unit above the page size among them): EINVAL with a message, and the device stays unconfigured" {
 	local d=$NULLB_CFG/bcanb6
 	mkdir "$d"
 	vm_on_teardown "rmdir $d"
@@ -228,8 +228,13 @@ impl_of() { "$ENC_IMPL" show "$1" | sed -n 's/^impl=//p'; }
 	[ "$status" -ne 0 ]
 	run sh -c "echo 'AES-256-XTS' >$d/crypto_modes"
 	[ "$status" -ne 0 ]
+	# null_blk stores and encrypts page by page: a larger data unit could
+	# be advertised but never used
+	run sh -c "echo 'AES-256-XTS:4096,$((2 * $(getconf PAGESIZE)))' >$d/crypto_modes"
+	[ "$status" -ne 0 ]
 	[ "$(cat "$d/crypto_modes")" = "" ]
 	dmesg | grep -q "crypto_modes: unknown mode 'ROT13'"
+	dmesg | grep -q "bad data unit size '$((2 * $(getconf PAGESIZE)))' (a power of 2, 512 to the page size"
 	# a declaration on a device that is not memory-backed cannot power on
 	echo 'AES-256-XTS:4096' >"$d/crypto_modes"
 	echo 4 >"$d/crypto_keyslots"
