@@ -98,7 +98,7 @@ swapfile() {
 	((found > 0))
 }
 
-@test "zram without a backing device: DIO none, and SWAP once swapon takes it" {
+@test "zram without a backing device: no DIO (ZRAM-WB none), and SWAP once swapon takes it" {
 	local n out
 	[[ -w /sys/class/zram-control/hot_add ]] || skip "the host kernel has no zram (or no hot_add)"
 	n=$(cat /sys/class/zram-control/hot_add)
