@@ -781,47 +781,23 @@ BCA_EXPORT enum bca_zram_wb bca_blkdev_zram_writeback(struct bca_ctx *ctx,
 	return v > 0 ? BCA_ZRAM_WB_YES : v == 0 ? BCA_ZRAM_WB_BUFFERED : BCA_ZRAM_WB_UNKNOWN;
 }
 
-static int cmp_version(const void *a, const void *b)
+static int not_dot(const struct dirent *de)
 {
-	return strverscmp(*(char *const *)a, *(char *const *)b);
+	return de->d_name[0] != '.';
 }
 
-/* The names in /sys/class/block below the sysroot, in version order (sda2 before sda10). */
-static int class_block_names(struct bca_ctx *ctx, char ***names, size_t *n)
+/* The entries of /sys/class/block below the sysroot, in version order (sda2 before sda10). */
+static int class_block_names(struct bca_ctx *ctx, struct dirent ***names)
 {
 	DIR *dir = bca_sys_opendir(ctx, "/sys/class/block");
-	size_t cap = 0;
-	struct dirent *de;
-	char **grown;
-	int rc = 0;
+	int n;
 
-	*names = NULL;
-	*n = 0;
 	if (!dir)
 		return -errno;
-	while ((de = readdir(dir))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 64;
-			grown = realloc(*names, cap * sizeof(**names));
-			if (!grown) {
-				rc = -ENOMEM;
-				break;
-			}
-			*names = grown;
-		}
-		(*names)[*n] = strdup(de->d_name);
-		if (!(*names)[*n]) {
-			rc = -ENOMEM;
-			break;
-		}
-		(*n)++;
-	}
+	n = scandirat(dirfd(dir), ".", names, not_dot, versionsort);
+	n = n < 0 ? -errno : n;
 	closedir(dir);
-	if (rc == 0)
-		qsort(*names, *n, sizeof(**names), cmp_version);
-	return rc;
+	return n;
 }
 
 /*
@@ -845,20 +821,25 @@ static bool is_held(dev_t devno, struct bca_blkdev *const *devs, size_t n)
 BCA_EXPORT int bca_blkdev_foreach_top(struct bca_ctx *ctx, bca_blkdev_fn fn, void *data)
 {
 	struct bca_blkdev **devs = NULL;
-	char **names = NULL, rel[NAME_MAX + 8];
+	struct dirent **names = NULL;
+	char rel[NAME_MAX + 8];
 	bool called = false;
 	uint64_t size;
-	size_t n = 0;
+	size_t n;
 	int rc;
 
 	if (!ctx || !fn)
 		return -EINVAL;
-	rc = class_block_names(ctx, &names, &n);
-	if (rc == 0 && n && !(devs = calloc(n, sizeof(*devs))))
+	rc = class_block_names(ctx, &names);
+	if (rc < 0)
+		return rc;
+	n = (size_t)rc;
+	rc = 0;
+	if (n && !(devs = calloc(n, sizeof(*devs))))
 		rc = -ENOMEM;
 	/* a device that vanished meanwhile, or cannot be read, is skipped */
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (bca_blkdev_query(ctx, names[i], &devs[i]) < 0)
+		if (bca_blkdev_query(ctx, names[i]->d_name, &devs[i]) < 0)
 			devs[i] = NULL;
 	/*
 	 * A cycle of slaves (a damaged recording; real sysfs cannot) leaves no
@@ -869,7 +850,7 @@ BCA_EXPORT int bca_blkdev_foreach_top(struct bca_ctx *ctx, bca_blkdev_fn fn, voi
 			if (!devs[i] || (!pass && is_held(bca_blkdev_get_devno(devs[i]), devs, n)))
 				continue;
 			/* unbound loop devices, zram without a disksize: nothing there */
-			snprintf(rel, sizeof(rel), "%s/size", names[i]);
+			snprintf(rel, sizeof(rel), "%s/size", names[i]->d_name);
 			if (bca_sys_read_u64_at(ctx, "/sys/class/block", rel, 10, &size) == 0 && !size)
 				continue;
 			called = true;
